@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"io"
+
+	"github.com/coldstart-dev/coldstart/harness/report"
+)
+
+// outputFlags are the flags that choose how a report is written.
+type outputFlags struct {
+	format string
+	out    string
+	top    int
+}
+
+func (o *outputFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&o.format, "format", "table", "output `format`: table, json or markdown")
+	fs.StringVar(&o.out, "o", "", "write the report to `file` instead of stdout")
+	fs.IntVar(&o.top, "top", 25, "packages shown in tables (0 for all)")
+}
+
+// write renders with f to stdout or, atomically, to the -o file.
+func (o *outputFlags) write(stdout io.Writer, f func(io.Writer) error) error {
+	if o.out == "" {
+		return f(stdout)
+	}
+	return report.WriteFile(o.out, f)
+}
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("coldstart run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var m measureFlags
+	var o outputFlags
+	m.register(fs)
+	o.register(fs)
+	pos, targetArgs, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	format, err := report.ParseFormat(o.format)
+	if err != nil {
+		return usageErr("-format: %v", err)
+	}
+	p, err := m.makePlan(fs, pos, targetArgs)
+	if err != nil {
+		return err
+	}
+	r, exe, err := measure(ctx, p, stderr, append([]string{"coldstart", "run"}, args...))
+	if err != nil {
+		return err
+	}
+	defer exe.Close()
+	return o.write(stdout, func(w io.Writer) error {
+		return report.Run(w, r, report.RunOptions{Format: format, Top: o.top})
+	})
+}
+

@@ -1,0 +1,180 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/coldstart-dev/coldstart/harness/result"
+)
+
+// RunOptions tune the rendering of one result.
+type RunOptions struct {
+	Format Format
+	// Top is the number of packages listed in table and Markdown output;
+	// 0 lists all. JSON always has every package.
+	Top int
+}
+
+// Run renders one result.
+func Run(w io.Writer, r *result.Result, opt RunOptions) error {
+	switch opt.Format {
+	case JSON:
+		return r.WriteJSON(w)
+	case Markdown:
+		return runText(w, r, opt, true)
+	default:
+		return runText(w, r, opt, false)
+	}
+}
+
+func ci(m result.Metric, f func(float64) string) string {
+	return fmt.Sprintf("%s [%s, %s]", f(m.Median), f(m.CILow), f(m.CIHigh))
+}
+
+func runText(w io.Writer, r *result.Result, opt RunOptions, md bool) error {
+	t := r.Total
+	tg := r.Target
+	esc := func(s string) string { return s }
+	if md {
+		esc = escapeMarkdown
+		fmt.Fprintf(w, "### coldstart: %s\n\n", esc(tg.Spec))
+	}
+	desc := []string{string(tg.Kind)}
+	if tg.GoVersion != "" {
+		desc = append(desc, tg.GoVersion)
+	}
+	if tg.Revision != "" {
+		desc = append(desc, "rev "+short(tg.Revision))
+	}
+	args := ""
+	if len(tg.Args) > 0 {
+		args = " -- " + strings.Join(tg.Args, " ")
+	}
+	lines := [][2]string{
+		{"target", fmt.Sprintf("%s%s (%s)", tg.Spec, args, strings.Join(desc, ", "))},
+		{"runs", fmt.Sprintf("%d traced + %d untraced, interleaved, after %d warmup pairs; medians with %d%% CI", r.Runs, t.WallNs.N, r.Settings.Warmup, 95)},
+		{"wall", fmt.Sprintf("%s  p95 %s  (harness clock, start to %s, untraced runs)", ci(t.WallNs, Duration), Duration(t.WallNs.P95), readyWord(r.Settings.Ready))},
+		{"init", fmt.Sprintf("%s  p95 %s  (sum of init clock, %d packages; last init ends @%s)", ci(t.InitNs, Duration), Duration(t.InitNs.P95), t.Packages, Duration(t.InitEndNs.Median))},
+		{"outside", fmt.Sprintf("%s  (exec, loader, runtime start, main: wall minus traced init end)", ci(t.OutsideInitNs, Duration))},
+		{"cpu", fmt.Sprintf("user %s, sys %s; max RSS %s; page faults %s minor, %s major", Duration(t.UserNs.Median), Duration(t.SysNs.Median), Bytes(t.MaxRSSBytes.Median), Count(t.MinorFaults.Median), Count(t.MajorFaults.Median))},
+		{"heap", fmt.Sprintf("%s in %s allocs by all inits", Bytes(t.Bytes.Median), Count(t.Allocs.Median))},
+	}
+	if t.TracedWallNs.Median > 0 && t.WallNs.Median > 0 {
+		lines = append(lines, [2]string{"tracing", fmt.Sprintf("traced runs took %s (%+.0f%% wall): inittrace's own cost, excluded from wall", Duration(t.TracedWallNs.Median), 100*(t.TracedWallNs.Median/t.WallNs.Median-1))})
+	}
+	for _, l := range lines {
+		if md {
+			fmt.Fprintf(w, "- **%s** %s\n", l[0], esc(l[1]))
+		} else {
+			fmt.Fprintf(w, "%-8s %s\n", l[0], l[1])
+		}
+	}
+	fmt.Fprintln(w)
+
+	f := Text
+	if md {
+		f = Markdown
+	}
+	tab := newTable(w, f, []string{"package", "clock [95% CI]", "p95", "share", "bytes", "allocs", "@start"})
+	shown := r.Packages
+	if opt.Top > 0 && len(shown) > opt.Top {
+		shown = shown[:opt.Top]
+	}
+	for _, p := range shown {
+		flag := ""
+		if len(p.ClockNs.Warnings) > 0 && matters(p, t) {
+			flag = " *"
+		}
+		if err := tab.row(esc(p.Path)+flag, ci(p.ClockNs, Duration), Duration(p.ClockNs.P95), Percent(p.Share),
+			Bytes(p.Bytes.Median), Count(p.Allocs.Median), Duration(p.StartNs.Median)); err != nil {
+			return err
+		}
+	}
+	if rest := r.Packages[len(shown):]; len(rest) > 0 {
+		var clock, bytes, allocs, share float64
+		for _, p := range rest {
+			clock += p.ClockNs.Median
+			bytes += p.Bytes.Median
+			allocs += p.Allocs.Median
+			share += p.Share
+		}
+		if err := tab.row(fmt.Sprintf("(%d more)", len(rest)), Duration(clock), "", Percent(share), Bytes(bytes), Count(allocs), ""); err != nil {
+			return err
+		}
+	}
+	if err := tab.row("TOTAL", ci(t.InitNs, Duration), Duration(t.InitNs.P95), "100.0%", Bytes(t.Bytes.Median), Count(t.Allocs.Median), ""); err != nil {
+		return err
+	}
+	if err := tab.render(); err != nil {
+		return err
+	}
+
+	warns := Warnings(r)
+	if len(warns) > 0 {
+		fmt.Fprintln(w)
+		for _, s := range warns {
+			if md {
+				fmt.Fprintf(w, "- ⚠ %s\n", esc(s))
+			} else {
+				fmt.Fprintf(w, "warning: %s\n", s)
+			}
+		}
+	}
+	return nil
+}
+
+// Warnings lists the soft problems of a result, one line each: unsteady
+// totals, bimodal packages (marked * in tables), and trace warnings.
+func Warnings(r *result.Result) []string {
+	var out []string
+	add := func(what string, m result.Metric) {
+		for _, w := range m.Warnings {
+			out = append(out, fmt.Sprintf("%s: %s", what, w.Msg))
+		}
+	}
+	add("wall", r.Total.WallNs)
+	add("total init", r.Total.InitNs)
+	for _, p := range r.Packages {
+		if !matters(p, r.Total) {
+			continue
+		}
+		for _, w := range p.ClockNs.Warnings {
+			// Per-package few-runs warnings repeat the totals' one.
+			if w.Kind == "few-runs" {
+				continue
+			}
+			out = append(out, fmt.Sprintf("%s: %s", p.Path, w.Msg))
+		}
+	}
+	const maxTrace = 5
+	for i, s := range r.Warnings {
+		if i == maxTrace {
+			out = append(out, fmt.Sprintf("... and %d more", len(r.Warnings)-maxTrace))
+			break
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func readyWord(ready string) string {
+	if ready == "" || ready == "exit" {
+		return "exit"
+	}
+	return "ready (" + ready + ")"
+}
+
+func short(rev string) string {
+	if len(rev) > 12 {
+		return rev[:12]
+	}
+	return rev
+}
+
+// matters reports whether a package's warnings are worth showing: its p95
+// is at least 2% of the total init. Smaller inits take microseconds, are
+// dominated by scheduler and page-fault noise, and change no verdict.
+func matters(p result.Package, t result.Total) bool {
+	return p.ClockNs.P95 >= 0.02*t.InitNs.Median
+}
