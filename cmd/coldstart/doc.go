@@ -32,6 +32,7 @@ Flags of run:
 	                    passed to go build / go install
 	-build-flag F       any other build flag (repeatable)
 	-telemetry-off      run with Go telemetry off (temporary XDG_CONFIG_HOME), as gopls needs
+	-keep-traces DIR    keep each counted traced run's stderr (the raw inittrace lines) in DIR
 	-cache DIR          cache of remote module builds (default: user cache dir/coldstart)
 	-format F           table, json or markdown (default table)
 	-top N              packages shown in table and markdown (default 25, 0 for all)

@@ -56,6 +56,7 @@ type measureFlags struct {
 	buildFlags   listFlag
 	telemetryOff bool
 	cache        string
+	keepTraces   string
 }
 
 func (m *measureFlags) register(fs *flag.FlagSet) {
@@ -76,6 +77,7 @@ func (m *measureFlags) register(fs *flag.FlagSet) {
 	fs.Var(&m.buildFlags, "build-flag", "other build `flag` (repeatable)")
 	fs.BoolVar(&m.telemetryOff, "telemetry-off", false, "run with Go telemetry off")
 	fs.StringVar(&m.cache, "cache", "", "cache `dir` for remote module builds")
+	fs.StringVar(&m.keepTraces, "keep-traces", "", "keep each counted traced run's stderr in `dir`")
 }
 
 // plan is what to measure, from the scenario file and the flags.
@@ -255,6 +257,12 @@ func (m *measureFlags) makePlan(fs *flag.FlagSet, pos, targetArgs []string) (*pl
 		Timeout:    timeout,
 		AcceptExit: accept,
 		Ready:      ready,
+		KeepTraces: m.keepTraces,
+	}
+	if m.keepTraces != "" {
+		if err := os.MkdirAll(m.keepTraces, 0o755); err != nil {
+			return nil, usageErr("-keep-traces: %v", err)
+		}
 	}
 	return p, nil
 }

@@ -57,4 +57,3 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return report.Run(w, r, report.RunOptions{Format: format, Top: o.top})
 	})
 }
-

@@ -45,6 +45,10 @@ type Config struct {
 	// means only 0.
 	AcceptExit []int
 	Ready      Ready
+	// KeepTraces, if set, is a directory that receives the stderr of every
+	// counted traced run as run-NNN.stderr, byte for byte, so the raw
+	// inittrace lines can be checked or re-analysed.
+	KeepTraces string
 	// Progress, if set, is called after each run with the number of runs
 	// done and the total.
 	Progress func(done, total int)
@@ -132,6 +136,13 @@ func Execute(ctx context.Context, cfg Config) ([]Run, error) {
 			}
 			if p >= cfg.Warmup {
 				runs = append(runs, r)
+				if traced && cfg.KeepTraces != "" {
+					src := filepath.Join(tmp, fmt.Sprintf("stderr-%d", n-1))
+					dst := filepath.Join(cfg.KeepTraces, fmt.Sprintf("run-%03d.stderr", len(runs)))
+					if err := os.Rename(src, dst); err != nil {
+						return nil, fmt.Errorf("keeping the trace of run %d: %w", n, err)
+					}
+				}
 			}
 		}
 	}
@@ -402,8 +413,9 @@ func (w *logWatch) start() {
 
 func (w *logWatch) wait() { <-w.done }
 
-// tail returns the last lines of the target's own stderr (init lines
-// removed), for error messages.
+// tail returns the end of the target's own stderr (init lines removed) for
+// error messages: the panic or fatal error line if there is one, since the
+// goroutine dump after it says less in one line, else the last three lines.
 func tail(path string, w *logWatch) string {
 	if w != nil {
 		w.wait()
@@ -414,6 +426,9 @@ func tail(path string, w *logWatch) string {
 		s := strings.TrimRight(string(line), "\r\n")
 		if s == "" || strings.HasPrefix(s, "init ") {
 			continue
+		}
+		if strings.HasPrefix(s, "panic: ") || strings.HasPrefix(s, "fatal error: ") {
+			return ": " + s
 		}
 		keep = append(keep, s)
 	}

@@ -1,0 +1,35 @@
+# coldstart's build and test entry points. `make test` is what CI runs
+# (.ci/run); the README's first command measures the bundled example.
+GO ?= go
+
+.PHONY: build test fuzz bench selfcheck clean
+
+build:
+	$(GO) build -o bin/coldstart ./cmd/coldstart
+
+# Everything CI checks: formatting, vet, all tests (real targets built with
+# the real toolchain), a short fuzz of each parser of outside input, and
+# coldstart's own startup against its budget.
+test: build
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' | grep -v /testdata/)); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 45m ./...
+	$(MAKE) fuzz FUZZTIME=10s
+	$(MAKE) selfcheck
+
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzReader$$' -fuzztime $(FUZZTIME) ./harness/inittrace
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./harness/scenario
+
+# Benchmarks kept in the repo; see bench/README.md for the figures.
+bench: build
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./bench/...
+
+# coldstart measures its own init and holds it to its own budget.
+selfcheck: build
+	bin/coldstart run -n 20 -warmup 2 -top 10 ./bin/coldstart -- help
+
+clean:
+	rm -rf bin

@@ -1,0 +1,7 @@
+// Command broken does not compile: the build-failure case.
+package main
+
+func main() {
+	var x int = "not a number"
+	_ = x
+}
