@@ -92,7 +92,7 @@ func Parse(data []byte, file string) (*Scenario, error) {
 	base := filepath.Dir(file)
 	s := &Scenario{File: file, Warmup: -1, Dir: base}
 	p := parser{file: file}
-	var targetLine int
+	var readyLine int
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		switch k.Value {
@@ -100,7 +100,6 @@ func Parse(data []byte, file string) (*Scenario, error) {
 			s.Name = p.str(v)
 		case "target":
 			s.Target = p.str(v)
-			targetLine = v.Line
 		case "dir":
 			s.Dir = join(base, p.str(v))
 		case "build_flags":
@@ -118,6 +117,7 @@ func Parse(data []byte, file string) (*Scenario, error) {
 		case "accept_exit":
 			s.AcceptExit = p.ints(v)
 		case "ready":
+			readyLine = k.Line
 			p.ready(v, s)
 		case "budgets":
 			s.Budgets = join(base, p.str(v))
@@ -143,7 +143,7 @@ func Parse(data []byte, file string) (*Scenario, error) {
 		s.Name = strings.TrimSuffix(strings.TrimSuffix(filepath.Base(file), ".yaml"), ".yml")
 	}
 	if s.ReadyLog != "" && s.ReadyPort != "" {
-		return nil, &Error{file, targetLine, "ready: give log or port, not both"}
+		return nil, &Error{file, readyLine, "ready: give log or port, not both"}
 	}
 	return s, nil
 }
