@@ -64,6 +64,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "run":
 		err = cmdRun(ctx, rest, stdout, stderr)
+	case "check":
+		err = cmdCheck(ctx, rest, stdout, stderr)
+	case "diff":
+		err = cmdDiff(ctx, rest, stdout, stderr)
+	case "why":
+		err = cmdWhy(ctx, rest, stdout, stderr)
+	case "profile":
+		err = cmdProfile(ctx, rest, stdout, stderr)
+	case "evidence":
+		err = cmdEvidence(ctx, rest, stdout, stderr)
+	case "nightly":
+		err = cmdNightly(ctx, rest, stdout, stderr)
+	case "history":
+		err = cmdHistory(ctx, rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage())
 		return exitOK

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/coldstart-dev/coldstart/harness/build"
+	"github.com/coldstart-dev/coldstart/harness/importgraph"
 	"github.com/coldstart-dev/coldstart/harness/result"
 	"github.com/coldstart-dev/coldstart/harness/runner"
 	"github.com/coldstart-dev/coldstart/harness/scenario"
@@ -368,4 +369,23 @@ func targetEnv(extra []string) ([]string, func(), error) {
 		env = append(env, kv)
 	}
 	return env, cleanup, nil
+}
+
+// graphOf is the import graph of what was measured: from `go list -deps`
+// for a local package (build flags and GOOS/GOARCH respected), from the
+// binary's build information and symbol table otherwise (no import edges
+// then, so no chains).
+func graphOf(ctx context.Context, p *plan, exe *build.Executable) (*importgraph.Graph, error) {
+	if p.target.Kind == build.Package {
+		g, err := importgraph.Load(ctx, p.target.Dir, p.target.Spec, p.target.BuildFlags, nil)
+		if err != nil {
+			return nil, targetErr(err)
+		}
+		return g, nil
+	}
+	g, err := importgraph.FromBinary(exe.Path)
+	if err != nil {
+		return nil, targetErr(err)
+	}
+	return g, nil
 }

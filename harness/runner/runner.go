@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -103,50 +104,123 @@ func (e *Error) Error() string { return fmt.Sprintf("run %d of %s: %s", e.Run, e
 // the order they ran. The first failed run stops everything and comes back
 // as an *Error.
 func Execute(ctx context.Context, cfg Config) ([]Run, error) {
-	if cfg.Runs < 1 {
-		return nil, fmt.Errorf("running %s: need at least 1 run, have %d", cfg.Name, cfg.Runs)
+	s, err := NewSession([]Config{cfg})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	if err := s.Warmup(ctx); err != nil {
+		return nil, err
+	}
+	for range cfg.Runs {
+		if err := s.Pair(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return s.Runs()[0], nil
+}
+
+// Session runs several targets side by side: each round gives every target
+// one traced and one untraced run, with the order of targets and of run
+// kinds alternating between rounds (ABBA), so that drift on the machine hits
+// every target and both kinds alike. Comparing two builds needs this: their
+// runs must never be batched.
+type Session struct {
+	cfgs   []Config
+	tmp    string
+	rounds int     // rounds done, warmups included
+	seq    []int   // runs done per target, warmups included
+	runs   [][]Run // counted runs per target
+}
+
+// NewSession prepares a session; Close removes its temporary files.
+// Warmup counts and Progress come from each target's own Config.
+func NewSession(cfgs []Config) (*Session, error) {
+	if len(cfgs) == 0 {
+		return nil, fmt.Errorf("running: no targets")
 	}
 	tmp, err := os.MkdirTemp("", "coldstart-run-")
 	if err != nil {
-		return nil, fmt.Errorf("running %s: %w", cfg.Name, err)
+		return nil, fmt.Errorf("running %s: %w", cfgs[0].Name, err)
 	}
-	defer os.RemoveAll(tmp)
+	return &Session{cfgs: cfgs, tmp: tmp, seq: make([]int, len(cfgs)), runs: make([][]Run, len(cfgs))}, nil
+}
 
-	pairs := cfg.Warmup + cfg.Runs
-	total := 2 * pairs
-	var runs []Run
-	n := 0
-	for p := 0; p < pairs; p++ {
-		// ABBA: traced first on even pairs, untraced first on odd ones.
-		order := []bool{true, false}
-		if p%2 == 1 {
-			order = []bool{false, true}
+// Close removes the session's temporary files.
+func (s *Session) Close() error { return os.RemoveAll(s.tmp) }
+
+// Runs returns the counted runs so far, per target, in the order they ran.
+func (s *Session) Runs() [][]Run { return s.runs }
+
+// Warmup runs the uncounted rounds: the largest Warmup of the targets.
+func (s *Session) Warmup(ctx context.Context) error {
+	w := 0
+	for _, c := range s.cfgs {
+		w = max(w, c.Warmup)
+	}
+	for range w {
+		if err := s.round(ctx, false); err != nil {
+			return err
 		}
-		for _, traced := range order {
-			if err := ctx.Err(); err != nil {
-				return nil, fmt.Errorf("running %s: %w", cfg.Name, err)
-			}
-			r, err := once(ctx, cfg, tmp, n, traced)
-			if err != nil {
-				return nil, err
-			}
-			n++
-			if cfg.Progress != nil {
-				cfg.Progress(n, total)
-			}
-			if p >= cfg.Warmup {
-				runs = append(runs, r)
-				if traced && cfg.KeepTraces != "" {
-					src := filepath.Join(tmp, fmt.Sprintf("stderr-%d", n-1))
-					dst := filepath.Join(cfg.KeepTraces, fmt.Sprintf("run-%03d.stderr", len(runs)))
-					if err := os.Rename(src, dst); err != nil {
-						return nil, fmt.Errorf("keeping the trace of run %d: %w", n, err)
-					}
-				}
+	}
+	return nil
+}
+
+// Pair runs one counted round.
+func (s *Session) Pair(ctx context.Context) error { return s.round(ctx, true) }
+
+func (s *Session) round(ctx context.Context, counted bool) error {
+	flip := s.rounds%2 == 1
+	s.rounds++
+	for k := range s.cfgs {
+		i := k
+		if flip {
+			i = len(s.cfgs) - 1 - k
+		}
+		kinds := []bool{true, false}
+		if flip {
+			kinds = []bool{false, true}
+		}
+		for _, traced := range kinds {
+			if err := s.one(ctx, i, traced, counted); err != nil {
+				return err
 			}
 		}
 	}
-	return runs, nil
+	return nil
+}
+
+func (s *Session) one(ctx context.Context, i int, traced, counted bool) error {
+	cfg := s.cfgs[i]
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("running %s: %w", cfg.Name, err)
+	}
+	dir := filepath.Join(s.tmp, strconv.Itoa(i))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("running %s: %w", cfg.Name, err)
+	}
+	idx := s.seq[i]
+	r, err := once(ctx, cfg, dir, idx, traced)
+	stderr := filepath.Join(dir, fmt.Sprintf("stderr-%d", idx))
+	if err != nil {
+		return err
+	}
+	s.seq[i]++
+	if cfg.Progress != nil {
+		cfg.Progress(s.seq[i], 2*(cfg.Warmup+cfg.Runs))
+	}
+	if !counted {
+		return os.Remove(stderr)
+	}
+	s.runs[i] = append(s.runs[i], r)
+	if traced && cfg.KeepTraces != "" {
+		dst := filepath.Join(cfg.KeepTraces, fmt.Sprintf("run-%03d.stderr", len(s.runs[i])))
+		if err := os.Rename(stderr, dst); err != nil {
+			return fmt.Errorf("keeping the trace of run %d of %s: %w", idx+1, cfg.Name, err)
+		}
+		return nil
+	}
+	return os.Remove(stderr)
 }
 
 // once performs run number idx (0-based).
