@@ -26,6 +26,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -201,7 +202,6 @@ func (s *Session) one(ctx context.Context, i int, traced, counted bool) error {
 	}
 	idx := s.seq[i]
 	r, err := once(ctx, cfg, dir, idx, traced)
-	stderr := filepath.Join(dir, fmt.Sprintf("stderr-%d", idx))
 	if err != nil {
 		return err
 	}
@@ -210,17 +210,26 @@ func (s *Session) one(ctx context.Context, i int, traced, counted bool) error {
 		cfg.Progress(s.seq[i], 2*(cfg.Warmup+cfg.Runs))
 	}
 	if !counted {
-		return os.Remove(stderr)
+		return nil
 	}
 	s.runs[i] = append(s.runs[i], r)
 	if traced && cfg.KeepTraces != "" {
 		dst := filepath.Join(cfg.KeepTraces, fmt.Sprintf("run-%03d.stderr", len(s.runs[i])))
-		if err := os.Rename(stderr, dst); err != nil {
+		if err := os.Rename(stderrPath(dir, true), dst); err != nil {
 			return fmt.Errorf("keeping the trace of run %d of %s: %w", idx+1, cfg.Name, err)
 		}
-		return nil
 	}
-	return os.Remove(stderr)
+	return nil
+}
+
+// stderrPath is where a run's stderr goes: one file per kind of run,
+// truncated by the next run of that kind, so that no run pays for creating
+// and removing files beyond the one open.
+func stderrPath(dir string, traced bool) string {
+	if traced {
+		return filepath.Join(dir, "stderr-traced")
+	}
+	return filepath.Join(dir, "stderr")
 }
 
 // once performs run number idx (0-based).
@@ -228,28 +237,23 @@ func once(ctx context.Context, cfg Config, tmp string, idx int, traced bool) (Ru
 	fail := func(format string, args ...any) error {
 		return &Error{Name: cfg.Name, Run: idx + 1, Msg: fmt.Sprintf(format, args...)}
 	}
-	errPath := filepath.Join(tmp, fmt.Sprintf("stderr-%d", idx))
+	errPath := stderrPath(tmp, traced)
 	errFile, err := os.Create(errPath)
 	if err != nil {
 		return Run{}, fmt.Errorf("running %s: %w", cfg.Name, err)
 	}
 	defer errFile.Close()
-	devnull, err := os.Open(os.DevNull)
+	devnull, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
 	if err != nil {
 		return Run{}, fmt.Errorf("running %s: %w", cfg.Name, err)
 	}
 	defer devnull.Close()
-	devnullW, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-	if err != nil {
-		return Run{}, fmt.Errorf("running %s: %w", cfg.Name, err)
-	}
-	defer devnullW.Close()
 
 	cmd := exec.Command(cfg.Binary, cfg.Args...)
 	cmd.Dir = cfg.Dir
 	cmd.Env = Env(cfg.Env, traced)
 	cmd.Stdin = devnull
-	cmd.Stdout = devnullW
+	cmd.Stdout = devnull
 	cmd.Stderr = errFile
 	// Its own process group, so that everything it starts can be stopped.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -287,45 +291,48 @@ func once(ctx context.Context, cfg Config, tmp string, idx int, traced bool) (Ru
 		watch.start()
 	}
 
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-
-	var ready <-chan struct{}
-	stopPoll := make(chan struct{})
-	defer close(stopPoll)
-	switch {
-	case watch != nil:
-		ready = watch.ready
-	case cfg.Ready.Addr != "":
-		ready = pollPort(cfg.Ready.Addr, stopPoll)
-	}
-
-	var timeout <-chan time.Time
-	if cfg.Timeout > 0 {
-		t := time.NewTimer(cfg.Timeout)
-		defer t.Stop()
-		timeout = t.C
-	}
-
 	r := Run{Index: idx, Traced: traced}
 	var waitErr error
-	select {
-	case waitErr = <-exited:
-		r.Wall = time.Since(start)
-		if cfg.Ready.server() {
-			return Run{}, fail("exited before it was ready (%s): %s%s", cfg.Ready, exitText(waitErr), tail(errPath, watch))
+	if cfg.Ready.server() {
+		var err error
+		r.Wall, waitErr, err = waitReady(ctx, cfg, cmd, pgid, start, watch)
+		if err != nil {
+			var e *Error
+			if errors.As(err, &e) {
+				e.Run = idx + 1
+				if e.Msg == "" {
+					e.Msg = fmt.Sprintf("timed out after %v; %s", cfg.Timeout, lastInit(errPath, watch, traced))
+				} else if strings.HasPrefix(e.Msg, "exited before") {
+					e.Msg += tail(errPath, watch)
+				}
+			}
+			return Run{}, err
 		}
-	case <-ready:
+	} else {
+		// A target that exits is reaped right here, not in a goroutine:
+		// a goroutine blocked in wait needs a thread of its own, which the
+		// runtime would create while the target starts, competing with it
+		// for the CPU (measured: +4% wall against hyperfine -N). The timeout
+		// and cancellation kill the process group from timers instead.
+		var timedOut atomic.Bool
+		t := time.AfterFunc(cfg.Timeout, func() {
+			timedOut.Store(true)
+			syscall.Kill(-pgid, syscall.SIGKILL)
+		})
+		if cfg.Timeout <= 0 {
+			t.Stop() // no limit
+		}
+		stopCancel := context.AfterFunc(ctx, func() { syscall.Kill(-pgid, syscall.SIGKILL) })
+		waitErr = cmd.Wait()
 		r.Wall = time.Since(start)
-		waitErr = stop(pgid, cfg.Ready.Grace, exited)
-	case <-timeout:
-		syscall.Kill(-pgid, syscall.SIGKILL)
-		<-exited
-		return Run{}, fail("timed out after %v; %s", cfg.Timeout, lastInit(errPath, watch, traced))
-	case <-ctx.Done():
-		syscall.Kill(-pgid, syscall.SIGKILL)
-		<-exited
-		return Run{}, fmt.Errorf("running %s: %w", cfg.Name, ctx.Err())
+		t.Stop()
+		stopCancel()
+		if timedOut.Load() {
+			return Run{}, fail("timed out after %v; %s", cfg.Timeout, lastInit(errPath, watch, traced))
+		}
+		if err := ctx.Err(); err != nil {
+			return Run{}, fmt.Errorf("running %s: %w", cfg.Name, err)
+		}
 	}
 	if watch != nil {
 		watch.wait()
@@ -401,6 +408,44 @@ func exitText(err error) string {
 		return "exit status 0"
 	}
 	return err.Error()
+}
+
+// waitReady waits for a server to be ready, exit, time out or be
+// cancelled, and stops it once ready. A timeout comes back as an *Error
+// with an empty Msg for the caller to fill in.
+func waitReady(ctx context.Context, cfg Config, cmd *exec.Cmd, pgid int, start time.Time, watch *logWatch) (wall time.Duration, waitErr, err error) {
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+
+	stopPoll := make(chan struct{})
+	defer close(stopPoll)
+	var ready <-chan struct{}
+	if watch != nil {
+		ready = watch.ready
+	} else {
+		ready = pollPort(cfg.Ready.Addr, stopPoll)
+	}
+	t := time.NewTimer(cfg.Timeout)
+	defer t.Stop()
+	if cfg.Timeout <= 0 {
+		t.Stop() // no limit
+	}
+
+	select {
+	case waitErr = <-exited:
+		return 0, nil, &Error{Name: cfg.Name, Msg: fmt.Sprintf("exited before it was ready (%s): %s", cfg.Ready, exitText(waitErr))}
+	case <-ready:
+		wall = time.Since(start)
+		return wall, stop(pgid, cfg.Ready.Grace, exited), nil
+	case <-t.C:
+		syscall.Kill(-pgid, syscall.SIGKILL)
+		<-exited
+		return 0, nil, &Error{Name: cfg.Name}
+	case <-ctx.Done():
+		syscall.Kill(-pgid, syscall.SIGKILL)
+		<-exited
+		return 0, nil, fmt.Errorf("running %s: %w", cfg.Name, ctx.Err())
+	}
 }
 
 // stop ends a ready server: SIGTERM to its whole group, then SIGKILL after
