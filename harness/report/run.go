@@ -3,9 +3,11 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/coldstart-dev/coldstart/harness/result"
+	"github.com/coldstart-dev/coldstart/harness/stats"
 )
 
 // RunOptions tune the rendering of one result.
@@ -83,7 +85,7 @@ func runText(w io.Writer, r *result.Result, opt RunOptions, md bool) error {
 	}
 	for _, p := range shown {
 		flag := ""
-		if len(p.ClockNs.Warnings) > 0 && matters(p, t) {
+		if slices.ContainsFunc(p.ClockNs.Warnings, func(w stats.Warning) bool { return showWarning(w, p, t) }) {
 			flag = " *"
 		}
 		if err := tab.row(esc(p.Path)+flag, ci(p.ClockNs, Duration), Duration(p.ClockNs.P95), Percent(p.Share),
@@ -136,12 +138,8 @@ func Warnings(r *result.Result) []string {
 	add("wall", r.Total.WallNs)
 	add("total init", r.Total.InitNs)
 	for _, p := range r.Packages {
-		if !matters(p, r.Total) {
-			continue
-		}
 		for _, w := range p.ClockNs.Warnings {
-			// Per-package few-runs warnings repeat the totals' one.
-			if w.Kind == "few-runs" {
+			if !showWarning(w, p, r.Total) {
 				continue
 			}
 			out = append(out, fmt.Sprintf("%s: %s", p.Path, w.Msg))
@@ -172,9 +170,17 @@ func short(rev string) string {
 	return rev
 }
 
-// matters reports whether a package's warnings are worth showing: its p95
-// is at least 2% of the total init. Smaller inits take microseconds, are
+// showWarning reports whether a package's warning is worth showing. Few-runs
+// warnings repeat the totals' one. A second mode is shown when the
+// package's p95 is at least 2% of total init; a wide spread only when its
+// median share is at least 5%. Smaller inits take microseconds, are
 // dominated by scheduler and page-fault noise, and change no verdict.
-func matters(p result.Package, t result.Total) bool {
-	return p.ClockNs.P95 >= 0.02*t.InitNs.Median
+func showWarning(w stats.Warning, p result.Package, t result.Total) bool {
+	switch w.Kind {
+	case stats.KindBimodal:
+		return p.ClockNs.P95 >= 0.02*t.InitNs.Median
+	case stats.KindWideSpread:
+		return p.Share >= 0.05
+	}
+	return false
 }
