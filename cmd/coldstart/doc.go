@@ -6,6 +6,7 @@ Usage:
 
 	coldstart run [flags] TARGET [-- ARGS...]
 	coldstart run -scenario FILE [flags]
+	coldstart check -budgets FILE [run flags] TARGET [-- ARGS...]
 
 TARGET is a Go package in a local module (./cmd/api), a remote module
 version (golang.org/x/tools/gopls@v0.23.0, built through the module proxy
@@ -37,6 +38,19 @@ Flags of run:
 	-format F           table, json or markdown (default table)
 	-top N              packages shown in table and markdown (default 25, 0 for all)
 	-o FILE             write the report to FILE (atomically) instead of stdout
+
+Flags of check (besides those of run):
+
+	-budgets FILE       budgets file (default: the scenario's budgets:)
+	-statistic S        median (default) or p95: which statistic is compared with time limits
+	-fail-uncertain     a confidence interval straddling a limit fails the check (default: it warns)
+	-today DATE         date of the exception audits, YYYY-MM-DD (default: today)
+
+check measures, then reports every budget violation with the measured value,
+its confidence interval, the limit and the budgets-file line that set it;
+forbidden packages found in the import graph (with or without init work)
+with the import chain that pulls them in; and the exception audits
+(expired, exceeded, stale). It exits 1 on any failure.
 
 Exit codes:
 
