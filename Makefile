@@ -29,7 +29,7 @@ bench: build
 
 # coldstart measures its own init and holds it to its own budget.
 selfcheck: build
-	bin/coldstart run -n 20 -warmup 2 -top 10 ./bin/coldstart -- help
+	bin/coldstart check -scenario scenarios/coldstart.yaml
 
 clean:
 	rm -rf bin

@@ -112,7 +112,7 @@ func Check(w io.Writer, rep *budget.Report, r *result.Result, f Format) error {
 		if !md {
 			fmt.Fprintln(w)
 		}
-		tab := newTable(w, f, []string{"verdict", "what", "measured", "limit", "set at"})
+		tab := newTable(w, f, 2, []string{"verdict", "what", "measured", "limit", "set at"})
 		for _, x := range rep.Findings {
 			sev := x.Severity
 			if sev == budget.Uncertain && rep.FailUncertain {

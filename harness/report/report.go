@@ -78,7 +78,9 @@ type table struct {
 	t *tablewriter.Table
 }
 
-func newTable(w io.Writer, f Format, header []string) *table {
+// newTable starts a table; its first left columns are text, aligned left,
+// the others numbers, aligned right.
+func newTable(w io.Writer, f Format, left int, header []string) *table {
 	opts := []tablewriter.Option{
 		tablewriter.WithHeaderAutoFormat(tw.Off),
 		tablewriter.WithRowAutoWrap(tw.WrapNone),
@@ -89,7 +91,9 @@ func newTable(w io.Writer, f Format, header []string) *table {
 	for i := range align {
 		align[i] = tw.AlignRight
 	}
-	align[0] = tw.AlignLeft
+	for i := 0; i < left && i < len(align); i++ {
+		align[i] = tw.AlignLeft
+	}
 	opts = append(opts,
 		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
 		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: align}),

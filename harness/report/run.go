@@ -78,7 +78,7 @@ func runText(w io.Writer, r *result.Result, opt RunOptions, md bool) error {
 	if md {
 		f = Markdown
 	}
-	tab := newTable(w, f, []string{"package", "clock [95% CI]", "p95", "share", "bytes", "allocs", "@start"})
+	tab := newTable(w, f, 1, []string{"package", "clock [95% CI]", "p95", "share", "bytes", "allocs", "@start"})
 	shown := r.Packages
 	if opt.Top > 0 && len(shown) > opt.Top {
 		shown = shown[:opt.Top]
