@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/coldstart-dev/coldstart/harness/unit"
 )
 
 // maxExact is the largest limit kept exactly in a float64; larger sizes and
@@ -112,43 +114,14 @@ func parseDate(s string) (time.Time, error) {
 	return t, nil
 }
 
-// format formats a measured value in its unit, with three significant
-// digits, as the report package does: 812µs, 1.23ms, 45.6ms, 12.3 MiB.
-func format(v float64, unit string) string {
-	switch unit {
+// format formats a measured value in its unit, the way every report does:
+// 812µs, 1.23ms, 12.3 MiB.
+func format(v float64, u string) string {
+	switch u {
 	case UnitNs:
-		switch {
-		case v == 0:
-			return "0"
-		case math.Abs(v) < 1e3:
-			return sig3(v) + "ns"
-		case math.Abs(v) < 1e6:
-			return sig3(v/1e3) + "µs"
-		case math.Abs(v) < 1e9:
-			return sig3(v/1e6) + "ms"
-		}
-		return sig3(v/1e9) + "s"
+		return unit.Duration(v)
 	case UnitBytes:
-		switch {
-		case math.Abs(v) < 1024:
-			return strconv.FormatFloat(math.Round(v), 'f', -1, 64) + " B"
-		case math.Abs(v) < 1<<20:
-			return sig3(v/(1<<10)) + " KiB"
-		case math.Abs(v) < 1<<30:
-			return sig3(v/(1<<20)) + " MiB"
-		}
-		return sig3(v/(1<<30)) + " GiB"
+		return unit.Bytes(v)
 	}
-	return strconv.FormatFloat(math.Round(v), 'f', -1, 64)
-}
-
-// sig3 formats v (1 <= |v| < 1000 or so) with three significant digits.
-func sig3(v float64) string {
-	switch a := math.Abs(v); {
-	case a >= 100:
-		return strconv.FormatFloat(v, 'f', 0, 64)
-	case a >= 10:
-		return strconv.FormatFloat(v, 'f', 1, 64)
-	}
-	return strconv.FormatFloat(v, 'f', 2, 64)
+	return unit.Count(v)
 }

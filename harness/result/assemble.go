@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/coldstart-dev/coldstart/harness/runner"
+	"github.com/coldstart-dev/coldstart/harness/unit"
 )
 
 // Assemble builds the statistics of r from counted runs as runner.Execute
@@ -57,16 +58,16 @@ func Assemble(runs []runner.Run) (*Result, error) {
 	}
 
 	t := &r.Total
-	t.InitNs = NewMetric(init)
-	t.InitEndNs = NewMetric(end)
-	t.Bytes = NewMetric(bytes)
+	t.InitNs = newMetric(init, unit.Duration)
+	t.InitEndNs = newMetric(end, unit.Duration)
+	t.Bytes = newMetric(bytes, unit.Bytes)
 	t.Allocs = NewMetric(allocs)
 	t.Packages = len(order)
-	t.WallNs = NewMetric(collect(plain, func(r runner.Run) float64 { return float64(r.Wall) }))
-	t.TracedWallNs = NewMetric(collect(traced, func(r runner.Run) float64 { return float64(r.Wall) }))
-	t.UserNs = NewMetric(collect(plain, func(r runner.Run) float64 { return float64(r.User) }))
-	t.SysNs = NewMetric(collect(plain, func(r runner.Run) float64 { return float64(r.Sys) }))
-	t.MaxRSSBytes = NewMetric(collect(plain, func(r runner.Run) float64 { return float64(r.MaxRSS) }))
+	t.WallNs = newMetric(collect(plain, func(r runner.Run) float64 { return float64(r.Wall) }), unit.Duration)
+	t.TracedWallNs = newMetric(collect(traced, func(r runner.Run) float64 { return float64(r.Wall) }), unit.Duration)
+	t.UserNs = newMetric(collect(plain, func(r runner.Run) float64 { return float64(r.User) }), unit.Duration)
+	t.SysNs = newMetric(collect(plain, func(r runner.Run) float64 { return float64(r.Sys) }), unit.Duration)
+	t.MaxRSSBytes = newMetric(collect(plain, func(r runner.Run) float64 { return float64(r.MaxRSS) }), unit.Bytes)
 	t.MinorFaults = NewMetric(collect(plain, func(r runner.Run) float64 { return float64(r.MinorFaults) }))
 	t.MajorFaults = NewMetric(collect(plain, func(r runner.Run) float64 { return float64(r.MajorFaults) }))
 	// Runs come in pairs, one of each kind, so the i-th untraced run and the
@@ -75,7 +76,7 @@ func Assemble(runs []runner.Run) (*Result, error) {
 	for i := range outside {
 		outside[i] = float64(plain[i].Wall) - end[i]
 	}
-	t.OutsideInitNs = NewMetric(outside)
+	t.OutsideInitNs = newMetric(outside, unit.Duration)
 
 	for _, path := range order {
 		a := pkgs[path]
@@ -83,9 +84,9 @@ func Assemble(runs []runner.Run) (*Result, error) {
 			Path:    path,
 			Runs:    len(a.clock),
 			Order:   a.order,
-			ClockNs: NewMetric(a.clock),
-			StartNs: NewMetric(a.start),
-			Bytes:   NewMetric(a.bytes),
+			ClockNs: newMetric(a.clock, unit.Duration),
+			StartNs: newMetric(a.start, unit.Duration),
+			Bytes:   newMetric(a.bytes, unit.Bytes),
 			Allocs:  NewMetric(a.allocs),
 		}
 		if t.InitNs.Median > 0 {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/coldstart-dev/coldstart/harness/stats"
+	"github.com/coldstart-dev/coldstart/harness/unit"
 )
 
 // Schema names the JSON layout written by WriteJSON. It changes only when a
@@ -90,11 +91,14 @@ type Metric struct {
 }
 
 // NewMetric summarises values (kept in the given order).
-func NewMetric(values []float64) Metric {
+func NewMetric(values []float64) Metric { return newMetric(values, unit.Count) }
+
+// newMetric is NewMetric with warnings that format values with format.
+func newMetric(values []float64, format func(float64) string) Metric {
 	return Metric{
 		Summary:  stats.Summarize(values),
 		Values:   values,
-		Warnings: stats.Check(values),
+		Warnings: stats.CheckIn(values, format),
 	}
 }
 

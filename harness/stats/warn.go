@@ -70,7 +70,11 @@ const MaxCV = 0.5
 // significant digit, so a package whose init takes 1-3µs has a huge CV that
 // is rounding, not noise. A sample for which Bimodal reports two modes gets
 // bimodal; such a sample usually gets wide-spread too.
-func Check(xs []float64) []Warning {
+func Check(xs []float64) []Warning { return CheckIn(xs, number) }
+
+// CheckIn is Check with the values in messages formatted by format, so
+// that a warning about nanoseconds can say "1.2ms".
+func CheckIn(xs []float64, format func(float64) string) []Warning {
 	var ws []Warning
 	n := len(xs)
 	if n < MinRuns {
@@ -96,7 +100,7 @@ func Check(xs []float64) []Warning {
 			percent(s.CV), percent(MaxCV))})
 	}
 	if sp := bimodalSplit(sorted); sp.at > 0 {
-		ws = append(ws, Warning{Kind: KindBimodal, Msg: sp.describe(sorted)})
+		ws = append(ws, Warning{Kind: KindBimodal, Msg: sp.describe(sorted, format)})
 	}
 	return ws
 }
@@ -184,7 +188,7 @@ func Bimodal(xs []float64) (ok bool, detail string) {
 	if sp.at == 0 {
 		return false, ""
 	}
-	return true, sp.describe(sorted)
+	return true, sp.describe(sorted, number)
 }
 
 // split is a division of a sorted sample into sorted[:at] and sorted[at:].
@@ -237,7 +241,7 @@ func bestSplit(sorted []float64) split {
 
 // describe says what the two groups of the split are, giving the share of
 // the runs for the smaller one.
-func (sp split) describe(sorted []float64) string {
+func (sp split) describe(sorted []float64, number func(float64) string) string {
 	lower, upper := sorted[:sp.at], sorted[sp.at:]
 	n := len(sorted)
 	group := func(g []float64, share bool) string {
