@@ -171,4 +171,3 @@ func quantity(v float64, unit string) string {
 	}
 	return Count(v)
 }
-
