@@ -7,6 +7,9 @@ Usage:
 	coldstart run [flags] TARGET [-- ARGS...]
 	coldstart run -scenario FILE [flags]
 	coldstart check -budgets FILE [run flags] TARGET [-- ARGS...]
+	coldstart why [run flags] TARGET PKG [-- ARGS...]
+	coldstart why -modules [run flags] TARGET [-- ARGS...]
+	coldstart profile -o FILE [-timeline FILE] [run flags] TARGET [-- ARGS...]
 
 TARGET is a Go package in a local module (./cmd/api), a remote module
 version (golang.org/x/tools/gopls@v0.23.0, built through the module proxy
@@ -51,6 +54,39 @@ its confidence interval, the limit and the budgets-file line that set it;
 forbidden packages found in the import graph (with or without init work)
 with the import chain that pulls them in; and the exception audits
 (expired, exceeded, stale). It exits 1 on any failure.
+
+Flags of why (besides those of run):
+
+	-chains N           import chains shown for PKG, shortest first (default 3)
+	-modules            no PKG: the whole target's init cost by module, by the main
+	                    module's direct dependency, and retained by each package
+
+why measures, then explains the init cost of PKG (an import path; "main" is
+the main package): the import chains from the main package that bring it
+in, its module and the main module's direct dependency it arrives through,
+its own init, and its retained cost: the init of every package that would
+leave the program with it (the packages it dominates in the import graph).
+Costs are sums of per-package medians; shares are of the median total init.
+A PKG the program does not link is an input error that lists the closest
+package names. A prebuilt executable holds no import edges: why then knows
+packages and modules, but no chains, direct dependencies or retained costs.
+
+Flags of profile (besides -n, -warmup and the other measuring flags of run):
+
+	-o FILE             write a pprof profile (gzipped protobuf) to FILE
+	-timeline FILE      write a trace-event timeline (JSON) of one run to FILE
+
+profile measures, then writes a profile for go tool pprof: sample types
+clock (nanoseconds, the default), bytes and allocs, one sample per package
+with init work, valued at its medians over the traced runs, whose stack is
+the shortest import chain main -> ... -> package (for a prebuilt executable:
+main -> module -> package). go tool pprof -top shows each package's own init
+as flat and, as cum, that of the packages whose shortest chain passes
+through it; -tree and the flame graph (-http) show who imports what; -files
+rolls the flat cost up by module. The timeline holds the inits of the traced
+run whose total init is closest to the median, one complete event per
+package with ts and dur in microseconds, for Perfetto or chrome://tracing.
+Both files are written atomically, and only when the measurement succeeded.
 
 Exit codes:
 
