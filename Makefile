@@ -2,7 +2,7 @@
 # (.ci/run); the README's first command measures the bundled example.
 GO ?= go
 
-.PHONY: build test fuzz bench selfcheck clean
+.PHONY: build test fuzz bench bench-diff selfcheck clean
 
 build:
 	$(GO) build -o bin/coldstart ./cmd/coldstart
@@ -26,6 +26,12 @@ fuzz:
 # Benchmarks kept in the repo; see bench/README.md for the figures.
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./bench/...
+
+# The planted-regression benchmark of coldstart diff: detection and false
+# alarm rates over 20 trials, about 25 minutes; figures in bench/README.md.
+# make test runs the same test once, as a smoke test.
+bench-diff:
+	$(GO) test -count=1 -run '^TestPlanted$$' -v -timeout 90m ./bench -trials 20
 
 # coldstart measures its own init and holds it to its own budget.
 selfcheck: build

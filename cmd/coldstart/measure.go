@@ -123,6 +123,20 @@ func parseArgs(fs *flag.FlagSet, args []string) (pos, targetArgs []string, err e
 func (m *measureFlags) makePlan(fs *flag.FlagSet, pos, targetArgs []string) (*plan, error) {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var s *scenario.Scenario
+	if m.scenario != "" {
+		var err error
+		s, err = scenario.Load(m.scenario)
+		if err != nil {
+			return nil, &codeError{exitUsage, err}
+		}
+	}
+	return m.planFor(s, set, pos, targetArgs)
+}
+
+// planFor merges the scenario s (nil for none) with the flags whose names
+// are in set, as given on the command line; flags win.
+func (m *measureFlags) planFor(s *scenario.Scenario, set map[string]bool, pos, targetArgs []string) (*plan, error) {
 	p := &plan{cache: m.cache}
 	var (
 		spec       string
@@ -137,11 +151,7 @@ func (m *measureFlags) makePlan(fs *flag.FlagSet, pos, targetArgs []string) (*pl
 		timeout    = m.timeout
 		telemetry  = m.telemetryOff
 	)
-	if m.scenario != "" {
-		s, err := scenario.Load(m.scenario)
-		if err != nil {
-			return nil, &codeError{exitUsage, err}
-		}
+	if s != nil {
 		p.scenario = s
 		p.name = s.Name
 		spec = s.Target

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -58,7 +59,12 @@ func Diff(w io.Writer, d *compare.Diff, opt DiffOptions) error {
 	regs := d.Regressions()
 	var verdict string
 	if len(regs) > 0 {
-		verdict = fmt.Sprintf("REGRESSION beyond %s: %s", thresholdText(d.Settings.Threshold), strings.Join(regressionTexts(d, regs), ", "))
+		texts := regressionTexts(d, regs)
+		const maxNamed = 6
+		if len(texts) > maxNamed {
+			texts = append(texts[:maxNamed], fmt.Sprintf("and %d more", len(texts)-maxNamed))
+		}
+		verdict = fmt.Sprintf("REGRESSION beyond %s: %s", thresholdText(d.Settings.Threshold), strings.Join(texts, ", "))
 	} else {
 		verdict = fmt.Sprintf("no regression beyond %s", thresholdText(d.Settings.Threshold))
 	}
@@ -286,14 +292,14 @@ func runsText(d *compare.Diff) string {
 		case compare.StopMaxRuns:
 			fmt.Fprintf(&b, "; -n auto: NOT settled, stopped at -max-runs %d after %s", a.MaxRuns, elapsed)
 		case compare.StopMaxTime:
-			fmt.Fprintf(&b, "; -n auto: NOT settled, stopped at -max-time %s after %d pairs", Dur(time.Duration(a.MaxTimeNs)), d.Head.Runs)
+			fmt.Fprintf(&b, "; -n auto: NOT settled, stopped at -max-time %s after %d pairs", time.Duration(a.MaxTimeNs), d.Head.Runs)
 		}
 	}
 	return b.String()
 }
 
 func sampleText(s compare.Sample, f func(float64) string) string {
-	if s.CILow == s.CIHigh {
+	if f(s.CILow) == f(s.CIHigh) {
 		return f(s.Median)
 	}
 	return fmt.Sprintf("%s [%s, %s]", f(s.Median), f(s.CILow), f(s.CIHigh))
@@ -385,7 +391,7 @@ func DiffBench(w io.Writer, base, head *result.Result) error {
 // BenchSide writes the runs of r in the Go benchmark format, one line per
 // run and package:
 //
-//	BenchmarkInit/pkg=example.com∕app∕internal∕db-2  1  310000 ns/op  1234 B/op  12 allocs/op
+//	BenchmarkInit/pkg=example.com∕app∕internal∕db-2 1 0.00031 sec/op 1234 B/op 12 allocs/op
 //
 // for each traced run, a line "BenchmarkInit/pkg=all" with the run's total
 // init, bytes and allocs, and a line "BenchmarkWall" with each untraced
@@ -396,8 +402,15 @@ func DiffBench(w io.Writer, base, head *result.Result) error {
 // same. "all" is a Go package pattern, never a package path. Every name ends
 // in "-N" with the target's GOMAXPROCS, as `go test` writes it when N > 1,
 // so that a package path ending in "-2" is not read as one. The iteration
-// count is always 1: each line is one cold start. side, if not empty, is
-// written first as the configuration line "side: SIDE".
+// count is always 1: each line is one cold start. Times are in sec/op, the
+// unit benchstat turns ns/op into, because benchstat's reader leaves a
+// value of 0 ns/op (an init under 1 µs, as inittrace prints it) in ns/op,
+// which would split such a package's runs over two tables.
+//
+// The configuration lines are goos, goarch and cpu, and "side: SIDE" if side
+// is not empty: nothing that differs between a base and a head measured on
+// one machine (not the revision), since benchstat puts results whose
+// configurations differ in separate tables instead of comparing them.
 func BenchSide(w io.Writer, r *result.Result, side string) error {
 	procs := r.Machine.Cores
 	for _, kv := range r.Settings.Env {
@@ -414,10 +427,6 @@ func BenchSide(w io.Writer, r *result.Result, side string) error {
 	fmt.Fprintf(w, "goos: %s\ngoarch: %s\n", r.Machine.OS, r.Machine.Arch)
 	if r.Machine.CPU != "" {
 		fmt.Fprintf(w, "cpu: %s\n", r.Machine.CPU)
-	}
-	fmt.Fprintf(w, "target: %s\n", benchValue(r.Target.Spec))
-	if r.Target.Revision != "" {
-		fmt.Fprintf(w, "revision: %s\n", r.Target.Revision)
 	}
 	if side != "" {
 		fmt.Fprintf(w, "side: %s\n", side)
@@ -441,22 +450,27 @@ func BenchSide(w io.Writer, r *result.Result, side string) error {
 			if i >= len(p.ClockNs.Values) {
 				continue
 			}
-			if _, err := fmt.Fprintf(w, "BenchmarkInit/pkg=%s%s 1 %.0f ns/op %.0f B/op %.0f allocs/op\n",
-				benchPath(p.Path), suffix, p.ClockNs.Values[i], value(p.Bytes.Values, i), value(p.Allocs.Values, i)); err != nil {
+			if _, err := fmt.Fprintf(w, "BenchmarkInit/pkg=%s%s 1 %s sec/op %.0f B/op %.0f allocs/op\n",
+				benchPath(p.Path), suffix, seconds(p.ClockNs.Values[i]), value(p.Bytes.Values, i), value(p.Allocs.Values, i)); err != nil {
 				return err
 			}
 		}
-		if _, err := fmt.Fprintf(w, "BenchmarkInit/pkg=all%s 1 %.0f ns/op %.0f B/op %.0f allocs/op\n",
-			suffix, t.InitNs.Values[i], value(t.Bytes.Values, i), value(t.Allocs.Values, i)); err != nil {
+		if _, err := fmt.Fprintf(w, "BenchmarkInit/pkg=all%s 1 %s sec/op %.0f B/op %.0f allocs/op\n",
+			suffix, seconds(t.InitNs.Values[i]), value(t.Bytes.Values, i), value(t.Allocs.Values, i)); err != nil {
 			return err
 		}
 	}
 	for _, v := range t.WallNs.Values {
-		if _, err := fmt.Fprintf(w, "BenchmarkWall%s 1 %.0f ns/op\n", suffix, v); err != nil {
+		if _, err := fmt.Fprintf(w, "BenchmarkWall%s 1 %s sec/op\n", suffix, seconds(v)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// seconds writes nanoseconds as seconds, exactly.
+func seconds(ns float64) string {
+	return strconv.FormatFloat(math.Round(ns)/1e9, 'g', -1, 64)
 }
 
 func value(xs []float64, i int) float64 {
@@ -478,9 +492,4 @@ func benchPath(p string) string {
 		}
 		return r
 	}, p)
-}
-
-// benchValue makes s fit on a configuration line.
-func benchValue(s string) string {
-	return strings.Join(strings.Fields(s), " ")
 }

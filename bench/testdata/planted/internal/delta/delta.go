@@ -1,0 +1,7 @@
+// Package delta does a fixed amount of init work.
+package delta
+
+import "example.com/planted/internal/work"
+
+// Sum is computed at init.
+var Sum = work.Spin(2_800_000)
