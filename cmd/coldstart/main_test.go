@@ -299,6 +299,11 @@ func TestRunRemoteModule(t *testing.T) {
 }
 
 func TestMain(m *testing.M) {
+	// Run as the command itself when a test re-executes this binary as
+	// coldstart (see asCommand in nightly_test.go).
+	if os.Getenv(asCommand) == "1" {
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	}
 	// The tests build programs in testdata/targets with the real go
 	// command; make sure it is there before blaming coldstart.
 	if _, err := exec.LookPath("go"); err != nil {
