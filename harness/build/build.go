@@ -119,9 +119,14 @@ func Build(ctx context.Context, t Target, cacheDir string) (*Executable, error) 
 	var err error
 	switch t.Kind {
 	case Binary:
-		p := t.Spec
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(t.Dir, p)
+		// An absolute path: "./x" joined with an empty Dir is "x",
+		// which exec would look up in $PATH.
+		p, aerr := filepath.Abs(filepath.Join(t.Dir, t.Spec))
+		if filepath.IsAbs(t.Spec) {
+			p, aerr = t.Spec, nil
+		}
+		if aerr != nil {
+			return nil, fmt.Errorf("target %s: %w", t.Spec, aerr)
 		}
 		e = &Executable{Path: p}
 	case Package:

@@ -1,0 +1,45 @@
+package build
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// A relative executable spec must still name that file when the target is
+// started: "./tool" joined with an empty Dir is "tool", which exec looks up
+// in $PATH instead.
+func TestBuildBinaryRelativePath(t *testing.T) {
+	dir := t.TempDir()
+	tool := filepath.Join(dir, "tool")
+	if err := os.WriteFile(tool, []byte("#!/bin/sh\nexit 0\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	for _, c := range []struct{ spec, dir string }{
+		{"./tool", ""},
+		{"tool", ""},
+		{"./tool", dir},
+		{tool, "/nonexistent"},
+	} {
+		tg, err := Resolve(c.spec, c.dir, nil)
+		if err != nil {
+			t.Fatalf("Resolve(%q, %q): %v", c.spec, c.dir, err)
+		}
+		if tg.Kind != Binary {
+			t.Fatalf("Resolve(%q, %q): kind %s, want %s", c.spec, c.dir, tg.Kind, Binary)
+		}
+		e, err := Build(context.Background(), tg, t.TempDir())
+		if err != nil {
+			t.Fatalf("Build(%q, %q): %v", c.spec, c.dir, err)
+		}
+		if e.Path != tool {
+			t.Errorf("Build(%q, %q).Path = %q, want %q", c.spec, c.dir, e.Path, tool)
+		}
+		if err := exec.Command(e.Path).Run(); err != nil {
+			t.Errorf("running Build(%q, %q).Path: %v", c.spec, c.dir, err)
+		}
+	}
+}
