@@ -11,8 +11,14 @@
 //	importgraph-> the target's import graph: chains, module rollup, retained (dominated) cost
 //	budget     -> budgets, forbidden packages and exception audits checked against a result
 //	compare    -> two results compared package by package with multiple-comparison control
+//	evidence   -> the evidence for an exception request: distribution, chains, eager vs lazy
+//	history    -> results of nightly runs kept in SQLite
+//	trend      -> level shifts and creeps in a scenario's history
 //	report     -> tables, Markdown and JSON for people and machines
+//	chart      -> SVG charts (gonum/plot) for reports: distributions, waterfalls, trends
+//	htmlreport -> the nightly job's HTML page, Markdown summary and JSON
 //
+// unit is shared by the stages: how durations, bytes and counts read.
 // profiles/ (outside harness, the only importer of pprof) turns a result and
 // an import graph into pprof profiles and trace-event timelines.
 package harness

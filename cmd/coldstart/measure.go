@@ -387,7 +387,8 @@ func targetEnv(extra []string) ([]string, func(), error) {
 // then, so no chains).
 func graphOf(ctx context.Context, p *plan, exe *build.Executable) (*importgraph.Graph, error) {
 	if p.target.Kind == build.Package {
-		g, err := importgraph.Load(ctx, p.target.Dir, p.target.Spec, p.target.BuildFlags, nil)
+		dir, pkg := p.target.Where()
+		g, err := importgraph.Load(ctx, dir, pkg, p.target.BuildFlags, nil)
 		if err != nil {
 			return nil, targetErr(err)
 		}

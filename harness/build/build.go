@@ -86,6 +86,25 @@ func Resolve(spec, dir string, buildFlags []string) (Target, error) {
 	return t, nil
 }
 
+// Where says where to run the go command for a package target, and the
+// package to name there. A local directory is built from inside it, as
+// ".", so that its own module is used wherever coldstart runs: an absolute
+// path outside the module at Dir would otherwise fail with "go.mod file not
+// found". Other specs are named as given, from Dir.
+func (t Target) Where() (dir, pkg string) {
+	if t.Kind != Package || !isLocalPath(t.Spec) {
+		return t.Dir, t.Spec
+	}
+	local := t.Spec
+	if !filepath.IsAbs(local) {
+		local = filepath.Join(t.Dir, local)
+	}
+	if abs, err := filepath.Abs(local); err == nil {
+		local = abs
+	}
+	return local, "."
+}
+
 func isLocalPath(s string) bool {
 	return s == "." || s == ".." || strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") || filepath.IsAbs(s)
 }
@@ -142,7 +161,8 @@ func Build(ctx context.Context, t Target, cacheDir string) (*Executable, error) 
 	e.Kind = t.Kind
 	e.describe()
 	if t.Kind == Package && e.Revision == "" {
-		e.Revision = gitRevision(ctx, t.Dir)
+		dir, _ := t.Where()
+		e.Revision = gitRevision(ctx, dir)
 	}
 	return e, nil
 }
@@ -154,8 +174,9 @@ func buildPackage(ctx context.Context, t Target) (*Executable, error) {
 	}
 	out := filepath.Join(tmp, binName(t.Spec))
 	args := append([]string{"build", "-o", out}, t.BuildFlags...)
-	args = append(args, t.Spec)
-	if err := goCmd(ctx, t.Dir, t.Env, args...); err != nil {
+	dir, pkg := t.Where()
+	args = append(args, pkg)
+	if err := goCmd(ctx, dir, t.Env, args...); err != nil {
 		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("building %s: %w", t.Spec, err)
 	}

@@ -43,3 +43,49 @@ func TestBuildBinaryRelativePath(t *testing.T) {
 		}
 	}
 }
+
+// A local package directory is built in its own module, wherever coldstart
+// runs: from a directory outside any module, by absolute and relative path.
+func TestBuildPackageOutsideModule(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("go not installed")
+	}
+	root := t.TempDir()
+	mod := filepath.Join(root, "mod")
+	pkg := filepath.Join(mod, "cmd", "hello")
+	if err := os.MkdirAll(pkg, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{
+		filepath.Join(mod, "go.mod"):  "module example.com/mod\n\ngo 1.26\n",
+		filepath.Join(pkg, "main.go"): "package main\n\nfunc main() { println(\"hello\") }\n",
+	}
+	for name, text := range files {
+		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	elsewhere := filepath.Join(root, "elsewhere")
+	if err := os.Mkdir(elsewhere, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(elsewhere)
+	for _, c := range []struct{ spec, dir string }{
+		{pkg, ""},
+		{"../mod/cmd/hello", ""},
+		{"./cmd/hello", mod},
+	} {
+		tg, err := Resolve(c.spec, c.dir, nil)
+		if err != nil {
+			t.Fatalf("Resolve(%q, %q): %v", c.spec, c.dir, err)
+		}
+		e, err := Build(context.Background(), tg, t.TempDir())
+		if err != nil {
+			t.Fatalf("Build(%q, %q): %v", c.spec, c.dir, err)
+		}
+		if e.MainPackage != "example.com/mod/cmd/hello" {
+			t.Errorf("Build(%q, %q): main package %q, want example.com/mod/cmd/hello", c.spec, c.dir, e.MainPackage)
+		}
+		e.Close()
+	}
+}
