@@ -191,8 +191,8 @@ func cmdDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	describe(rb, p, exeBase, command)
-	describe(rh, p, exeHead, command)
+	describeSide(rb, p, exeBase, command)
+	describeSide(rh, p, exeHead, command)
 	diff := compare.Compare(rb, rh, opt)
 	diff.Date = time.Now().UTC()
 	diff.Command = command
@@ -418,31 +418,6 @@ func totalsOf(runs []runner.Run) *result.Result {
 	return &result.Result{Total: result.Total{InitNs: result.NewMetric(initNs), WallNs: result.NewMetric(wall)}}
 }
 
-// describe fills in what a result says about its target, as measure does.
-func describe(r *result.Result, p *plan, exe *build.Executable, command []string) {
-	r.Date = time.Now().UTC()
-	r.Command = command
-	r.Machine = result.ThisMachine()
-	spec := p.target.Spec
-	if exe.Kind == build.Binary {
-		spec = exe.Path
-	}
-	r.Target = result.Target{
-		Spec:        spec,
-		Kind:        string(exe.Kind),
-		Binary:      exe.Path,
-		Args:        p.args,
-		MainPackage: exe.MainPackage,
-		Module:      exe.Module,
-		Version:     exe.Version,
-		GoVersion:   exe.GoVersion,
-		Revision:    exe.Revision,
-	}
-	if exe.Kind == build.Package {
-		r.Target.BuildFlags = p.target.BuildFlags
-	}
-}
-
 // sideWarnings are the soft problems of one side: a binary without build
 // information, spread or two modes in its total times, trace warnings.
 func sideWarnings(label string, r *result.Result, exe *build.Executable) []string {
@@ -558,4 +533,15 @@ func writeDiff(stdout io.Writer, d *compare.Diff, rb, rh *result.Result, format 
 func benchFiles(out string) (base, head string, ok bool) {
 	base, head, ok = strings.Cut(out, ",")
 	return base, head, ok && base != "" && head != "" && !strings.Contains(head, ",")
+}
+
+// describeSide describes one side of a diff as measure describes a run,
+// except that an executable side is named by its path (both sides share
+// the plan, so its spec would name neither) and carries no build flags.
+func describeSide(r *result.Result, p *plan, exe *build.Executable, command []string) {
+	describe(r, p, exe, command)
+	if exe.Kind == build.Binary {
+		r.Target.Spec = exe.Path
+		r.Target.BuildFlags = nil
+	}
 }

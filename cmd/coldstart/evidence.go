@@ -178,7 +178,7 @@ func cmdEvidence(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if saved != nil && saved.Target.MainPackage != "" && saved.Target.MainPackage != g.Main() {
 		return usageErr("-result %s measured %s, but %s is %s: give the TARGET it measured", ef.result, saved.Target.MainPackage, p.name, g.Main())
 	}
-	pkg, err := linkedPackage(g, ef.pkg, p.name)
+	pkg, err := linkedPackage(g, "evidence", ef.pkg, p.name)
 	if err != nil {
 		return err
 	}
@@ -321,25 +321,4 @@ func buildCache(p *plan) string {
 		dir = os.TempDir()
 	}
 	return filepath.Join(dir, "coldstart")
-}
-
-// linkedPackage returns the path in g of the package the user named (the
-// path, or "main" for the main package). A package the program does not
-// link is an input error naming the closest packages it does.
-func linkedPackage(g *importgraph.Graph, name, target string) (string, error) {
-	switch {
-	case g.Has(name):
-		return name, nil
-	case name == "main":
-		return g.Main(), nil
-	}
-	var paths []string
-	for _, p := range g.Packages() {
-		paths = append(paths, p.Path)
-	}
-	near := closest(name, paths, closestShown)
-	if len(near) == 0 {
-		return "", usageErr("evidence: package %q is not linked into %s", name, target)
-	}
-	return "", usageErr("evidence: package %q is not linked into %s; closest: %s", name, target, strings.Join(near, ", "))
 }

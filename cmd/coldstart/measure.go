@@ -323,21 +323,7 @@ func measure(ctx context.Context, p *plan, stderr io.Writer, command []string) (
 		exe.Close()
 		return nil, nil, err
 	}
-	r.Date = time.Now().UTC()
-	r.Command = command
-	r.Machine = result.ThisMachine()
-	r.Target = result.Target{
-		Spec:        p.target.Spec,
-		Kind:        string(exe.Kind),
-		Binary:      exe.Path,
-		Args:        p.args,
-		MainPackage: exe.MainPackage,
-		Module:      exe.Module,
-		Version:     exe.Version,
-		GoVersion:   exe.GoVersion,
-		Revision:    exe.Revision,
-		BuildFlags:  p.target.BuildFlags,
-	}
+	describe(r, p, exe, command)
 	r.Settings = result.Settings{
 		Runs:       cfg.Runs,
 		Warmup:     cfg.Warmup,
@@ -399,4 +385,25 @@ func graphOf(ctx context.Context, p *plan, exe *build.Executable) (*importgraph.
 		return nil, targetErr(err)
 	}
 	return g, nil
+}
+
+// describe fills in what a result says about its target: the date, the
+// command, the machine, and the target as the plan names it and as the
+// executable's build information describes it.
+func describe(r *result.Result, p *plan, exe *build.Executable, command []string) {
+	r.Date = time.Now().UTC()
+	r.Command = command
+	r.Machine = result.ThisMachine()
+	r.Target = result.Target{
+		Spec:        p.target.Spec,
+		Kind:        string(exe.Kind),
+		Binary:      exe.Path,
+		Args:        p.args,
+		MainPackage: exe.MainPackage,
+		Module:      exe.Module,
+		Version:     exe.Version,
+		GoVersion:   exe.GoVersion,
+		Revision:    exe.Revision,
+		BuildFlags:  p.target.BuildFlags,
+	}
 }

@@ -81,7 +81,7 @@ func cmdWhy(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if g, err = graphOf(ctx, p, exe); err != nil {
 			return fmt.Errorf("finding the packages of %s: %w", p.name, err)
 		}
-		if pkg, err = resolvePackage(g, pkg, p.name); err != nil {
+		if pkg, err = linkedPackage(g, "why", pkg, p.name); err != nil {
 			return err
 		}
 	}
@@ -94,7 +94,7 @@ func cmdWhy(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if g, err = graphOf(ctx, p, exe); err != nil {
 			return fmt.Errorf("finding the packages of %s: %w", p.name, err)
 		}
-		if pkg, err = resolvePackage(g, pkg, p.name); err != nil {
+		if pkg, err = linkedPackage(g, "why", pkg, p.name); err != nil {
 			return err
 		}
 	}
@@ -109,11 +109,11 @@ func cmdWhy(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	})
 }
 
-// resolvePackage returns the path in g of the package the user named:
-// the path itself, or g's main package for "main". An empty name stays
-// empty. A name g does not have is an input error naming the closest
-// packages it has.
-func resolvePackage(g *importgraph.Graph, name, target string) (string, error) {
+// linkedPackage returns the path in g of the package the user named: the
+// path itself, or g's main package for "main". An empty name stays empty.
+// A package the program does not link is an input error of cmd naming the
+// closest packages it does.
+func linkedPackage(g *importgraph.Graph, cmd, name, target string) (string, error) {
 	switch {
 	case name == "":
 		return "", nil
@@ -128,9 +128,9 @@ func resolvePackage(g *importgraph.Graph, name, target string) (string, error) {
 	}
 	near := closest(name, paths, closestShown)
 	if len(near) == 0 {
-		return "", usageErr("why: package %q is not linked into %s", name, target)
+		return "", usageErr("%s: package %q is not linked into %s", cmd, name, target)
 	}
-	return "", usageErr("why: package %q is not linked into %s; closest: %s", name, target, strings.Join(near, ", "))
+	return "", usageErr("%s: package %q is not linked into %s; closest: %s", cmd, name, target, strings.Join(near, ", "))
 }
 
 // closest returns up to n of paths nearest to name: first those that end in

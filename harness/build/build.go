@@ -87,10 +87,13 @@ func Resolve(spec, dir string, buildFlags []string) (Target, error) {
 }
 
 // Where says where to run the go command for a package target, and the
-// package to name there. A local directory is built from inside it, as
-// ".", so that its own module is used wherever coldstart runs: an absolute
-// path outside the module at Dir would otherwise fail with "go.mod file not
-// found". Other specs are named as given, from Dir.
+// package to name there. A local directory is named relative to the root
+// of its own module (the nearest directory above it with a go.mod), and the
+// go command runs there, so that the package builds wherever coldstart runs:
+// from a directory outside that module, `go build /abs/path` fails with
+// "go.mod file not found". Compiler messages then name files relative to
+// the module root. Other specs, and directories in no module, are named as
+// given, from Dir.
 func (t Target) Where() (dir, pkg string) {
 	if t.Kind != Package || !isLocalPath(t.Spec) {
 		return t.Dir, t.Spec
@@ -99,10 +102,27 @@ func (t Target) Where() (dir, pkg string) {
 	if !filepath.IsAbs(local) {
 		local = filepath.Join(t.Dir, local)
 	}
-	if abs, err := filepath.Abs(local); err == nil {
-		local = abs
+	local, err := filepath.Abs(local)
+	if err != nil {
+		return t.Dir, t.Spec
 	}
-	return local, "."
+	for root := local; ; {
+		if fi, err := os.Stat(filepath.Join(root, "go.mod")); err == nil && fi.Mode().IsRegular() {
+			rel, err := filepath.Rel(root, local)
+			switch {
+			case err != nil:
+				return t.Dir, t.Spec
+			case rel == ".":
+				return root, "."
+			}
+			return root, "./" + filepath.ToSlash(rel)
+		}
+		up := filepath.Dir(root)
+		if up == root {
+			return t.Dir, t.Spec
+		}
+		root = up
+	}
 }
 
 func isLocalPath(s string) bool {
