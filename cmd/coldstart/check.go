@@ -56,21 +56,17 @@ func (c *checkFlags) load(p *plan) (*budget.Budgets, time.Time, error) {
 }
 
 func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("coldstart check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var m measureFlags
 	var o outputFlags
 	var c checkFlags
-	m.register(fs)
-	o.register(fs)
-	c.register(fs)
+	fs := newFlagSet("check", stderr, &m, &o, &c)
 	pos, targetArgs, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
-	format, err := report.ParseFormat(o.format)
+	format, err := o.reportFormat()
 	if err != nil {
-		return usageErr("-format: %v", err)
+		return err
 	}
 	p, err := m.makePlan(fs, pos, targetArgs)
 	if err != nil {

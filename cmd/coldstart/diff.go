@@ -89,14 +89,10 @@ type side struct {
 }
 
 func cmdDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("coldstart diff", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var m measureFlags
 	var o outputFlags
 	var d diffFlags
-	m.register(fs)
-	o.register(fs)
-	d.register(fs)
+	fs := newFlagSet("diff", stderr, &m, &o, &d)
 	n := fs.Lookup("n")
 	n.Value = runsValue{n: &m.runs, auto: &d.auto}
 	n.Usage = "counted pairs of runs per side, or auto"

@@ -125,12 +125,9 @@ func (f *evidenceFlags) check(set map[string]bool) (*evidenceInput, error) {
 }
 
 func cmdEvidence(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("coldstart evidence", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var m measureFlags
 	var ef evidenceFlags
-	m.register(fs)
-	ef.register(fs)
+	fs := newFlagSet("evidence", stderr, &m, &ef)
 	pos, targetArgs, err := parseArgs(fs, args)
 	if err != nil {
 		return err

@@ -42,9 +42,9 @@ func cmdHistory(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	case o.top < 1:
 		return usageErr("-top %d: want at least 1", o.top)
 	}
-	format, err := report.ParseFormat(o.format)
+	format, err := o.reportFormat()
 	if err != nil {
-		return usageErr("-format: %v", err)
+		return err
 	}
 	if store == "" {
 		if store, err = history.DefaultPath(); err != nil {

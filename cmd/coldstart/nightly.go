@@ -62,10 +62,8 @@ type candidate struct {
 }
 
 func cmdNightly(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
-	fs := flag.NewFlagSet("coldstart nightly", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var nf nightlyFlags
-	nf.register(fs)
+	fs := newFlagSet("nightly", stderr, &nf)
 	pos, targetArgs, perr := parseArgs(fs, args)
 	if perr != nil {
 		return perr

@@ -44,12 +44,9 @@ func (f *profileFlags) check() error {
 }
 
 func cmdProfile(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("coldstart profile", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var m measureFlags
 	var pf profileFlags
-	m.register(fs)
-	pf.register(fs)
+	fs := newFlagSet("profile", stderr, &m, &pf)
 	pos, targetArgs, err := parseArgs(fs, args)
 	if err != nil {
 		return err

@@ -29,20 +29,40 @@ func (o *outputFlags) write(stdout io.Writer, f func(io.Writer) error) error {
 	return report.WriteFile(o.out, f)
 }
 
-func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("coldstart run", flag.ContinueOnError)
+// flagGroup is a set of flags that commands share, such as measureFlags.
+type flagGroup interface{ register(*flag.FlagSet) }
+
+// newFlagSet is the flag set of subcommand cmd with the groups' flags,
+// errors to stderr.
+func newFlagSet(cmd string, stderr io.Writer, groups ...flagGroup) *flag.FlagSet {
+	fs := flag.NewFlagSet("coldstart "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	for _, g := range groups {
+		g.register(fs)
+	}
+	return fs
+}
+
+// reportFormat is -format as a report format, or a usage error.
+func (o *outputFlags) reportFormat() (report.Format, error) {
+	f, err := report.ParseFormat(o.format)
+	if err != nil {
+		return f, usageErr("-format: %v", err)
+	}
+	return f, nil
+}
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var m measureFlags
 	var o outputFlags
-	m.register(fs)
-	o.register(fs)
+	fs := newFlagSet("run", stderr, &m, &o)
 	pos, targetArgs, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
-	format, err := report.ParseFormat(o.format)
+	format, err := o.reportFormat()
 	if err != nil {
-		return usageErr("-format: %v", err)
+		return err
 	}
 	p, err := m.makePlan(fs, pos, targetArgs)
 	if err != nil {

@@ -33,21 +33,17 @@ func (f *whyFlags) register(fs *flag.FlagSet) {
 }
 
 func cmdWhy(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("coldstart why", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var m measureFlags
 	var o outputFlags
 	var wf whyFlags
-	m.register(fs)
-	o.register(fs)
-	wf.register(fs)
+	fs := newFlagSet("why", stderr, &m, &o, &wf)
 	pos, targetArgs, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
-	format, err := report.ParseFormat(o.format)
+	format, err := o.reportFormat()
 	if err != nil {
-		return usageErr("-format: %v", err)
+		return err
 	}
 	if wf.chains < 1 {
 		return usageErr("-chains %d: need at least 1", wf.chains)
