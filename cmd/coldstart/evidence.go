@@ -168,7 +168,7 @@ func cmdEvidence(ctx context.Context, args []string, stdout, stderr io.Writer) e
 
 	// The import graph comes before any measuring, so that a misspelled
 	// package costs no runs.
-	g, err := evidenceGraph(ctx, p, saved)
+	g, err := evidenceGraph(ctx, p)
 	if err != nil {
 		return fmt.Errorf("finding the packages of %s: %w", p.name, err)
 	}
@@ -285,20 +285,11 @@ func planOf(r *result.Result, file string, m measureFlags, set map[string]bool) 
 }
 
 // evidenceGraph is the import graph of the plan's target, found before
-// anything runs: `go list` for a local package, the file for an
-// executable, the cached build (made now if missing) for a module version.
-// For a saved result of a module version, the binary it measured is used
-// while it is still there.
-func evidenceGraph(ctx context.Context, p *plan, saved *result.Result) (*importgraph.Graph, error) {
-	switch p.target.Kind {
-	case build.Package:
+// anything runs: `go list` for a local package or a module version, the
+// file for an executable.
+func evidenceGraph(ctx context.Context, p *plan) (*importgraph.Graph, error) {
+	if p.target.Kind != build.Binary {
 		return graphOf(ctx, p, nil)
-	case build.Module:
-		if saved != nil && saved.Target.Kind == string(build.Module) && saved.Target.Binary != "" {
-			if _, err := os.Stat(saved.Target.Binary); err == nil {
-				return graphOf(ctx, p, &build.Executable{Path: saved.Target.Binary})
-			}
-		}
 	}
 	exe, err := build.Build(ctx, p.target, buildCache(p))
 	if err != nil {

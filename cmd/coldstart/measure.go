@@ -368,13 +368,20 @@ func targetEnv(extra []string) ([]string, func(), error) {
 }
 
 // graphOf is the import graph of what was measured: from `go list -deps`
-// for a local package (build flags and GOOS/GOARCH respected), from the
-// binary's build information and symbol table otherwise (no import edges
-// then, so no chains).
+// for a local package or a module version (build flags and GOOS/GOARCH
+// respected), from the executable's build information and symbol table
+// otherwise (no import edges then, so no chains).
 func graphOf(ctx context.Context, p *plan, exe *build.Executable) (*importgraph.Graph, error) {
-	if p.target.Kind == build.Package {
+	switch p.target.Kind {
+	case build.Package:
 		dir, pkg := p.target.Where()
 		g, err := importgraph.Load(ctx, dir, pkg, p.target.BuildFlags, nil)
+		if err != nil {
+			return nil, targetErr(err)
+		}
+		return g, nil
+	case build.Module:
+		g, err := importgraph.LoadModule(ctx, p.target.Spec, p.target.BuildFlags, nil)
 		if err != nil {
 			return nil, targetErr(err)
 		}

@@ -62,38 +62,28 @@ func cmdWhy(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 
-	// A local package's graph comes from go list and an executable's from
-	// the file, both before anything runs, so that a misspelled PKG costs
-	// no measurement. A module version's graph needs its build.
-	var g *importgraph.Graph
-	if p.target.Kind == build.Package || p.target.Kind == build.Binary {
-		var exe *build.Executable // go list needs no build
-		if p.target.Kind == build.Binary {
-			// Nothing is built: the executable is the file itself.
-			if exe, err = build.Build(ctx, p.target, ""); err != nil {
-				return targetErr(err)
-			}
+	// The graph comes from go list (a local package or a module version)
+	// or from the executable, before anything runs, so that a misspelled
+	// PKG costs no measurement.
+	var exe *build.Executable // go list needs no build
+	if p.target.Kind == build.Binary {
+		// Nothing is built: the executable is the file itself.
+		if exe, err = build.Build(ctx, p.target, ""); err != nil {
+			return targetErr(err)
 		}
-		if g, err = graphOf(ctx, p, exe); err != nil {
-			return fmt.Errorf("finding the packages of %s: %w", p.name, err)
-		}
-		if pkg, err = linkedPackage(g, "why", pkg, p.name); err != nil {
-			return err
-		}
+	}
+	g, err := graphOf(ctx, p, exe)
+	if err != nil {
+		return fmt.Errorf("finding the packages of %s: %w", p.name, err)
+	}
+	if pkg, err = linkedPackage(g, "why", pkg, p.name); err != nil {
+		return err
 	}
 	r, exe, err := measure(ctx, p, stderr, append([]string{"coldstart", "why"}, args...))
 	if err != nil {
 		return err
 	}
 	defer exe.Close()
-	if g == nil {
-		if g, err = graphOf(ctx, p, exe); err != nil {
-			return fmt.Errorf("finding the packages of %s: %w", p.name, err)
-		}
-		if pkg, err = linkedPackage(g, "why", pkg, p.name); err != nil {
-			return err
-		}
-	}
 	var a *report.Attribution
 	if wf.modules {
 		a = report.Rollup(r, g)

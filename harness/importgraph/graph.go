@@ -7,7 +7,8 @@
 // cost of every package that would leave the binary with it).
 //
 // A graph comes from one of two sources. Load asks `go list -deps` about a
-// main package in source form and knows every import edge. FromBinary reads a
+// main package in source form and knows every import edge; LoadModule does
+// the same for a remote module version. FromBinary reads a
 // prebuilt binary and knows which packages are linked and their modules, but
 // no edges: its chains, dominators and retained costs are unknown.
 //

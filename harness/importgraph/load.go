@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -108,6 +109,48 @@ func Load(ctx context.Context, dir, pattern string, buildFlags, env []string) (*
 		mainModule = main.Module.Path
 	}
 	return newGraph(main.ImportPath, mainModule, out, true, implicitImports(main.ImportPath, out, byPath)), nil
+}
+
+// LoadModule builds the import graph of the main package of a remote
+// module version, spec "pkg@version" as `go install pkg@version` takes it,
+// with `go list -deps` in a throwaway module that requires only that
+// version. Minimal version selection then picks the versions the module's
+// own go.mod picks, so the graph is the installed binary's. The throwaway
+// module is removed before LoadModule returns. The module's packages count
+// as the main module's: chains and direct dependencies read as they would
+// in the module's own repository, except that the module's packages have
+// its version.
+func LoadModule(ctx context.Context, spec string, buildFlags, env []string) (*Graph, error) {
+	pkg, version, ok := strings.Cut(spec, "@")
+	if !ok || pkg == "" || version == "" {
+		return nil, fmt.Errorf("listing imports of %s: want package@version", spec)
+	}
+	dir, err := os.MkdirTemp("", "coldstart-graph-")
+	if err != nil {
+		return nil, fmt.Errorf("listing imports of %s: %w", spec, err)
+	}
+	defer os.RemoveAll(dir)
+	const gomod = "// A throwaway module of coldstart, to list a module version's imports.\nmodule coldstart.invalid/graph\n"
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o644); err != nil {
+		return nil, fmt.Errorf("listing imports of %s: %w", spec, err)
+	}
+	if env == nil {
+		env = os.Environ()
+	}
+	// The go command must use this go.mod, whatever workspace or
+	// GOFLAGS the user has.
+	env = append(slices.Clone(env), "GOWORK=off", "GOFLAGS=-mod=mod")
+	get := exec.CommandContext(ctx, "go", "get", spec)
+	get.Dir, get.Env = dir, env
+	if out, err := get.CombinedOutput(); err != nil {
+		if msg := lastLines(string(out), 10); msg != "" {
+			err = fmt.Errorf("%w: %s", err, msg)
+		}
+		return nil, fmt.Errorf("listing imports of %s: go get: %w", spec, err)
+	}
+	// Load takes the main package's module for the main module, not the
+	// throwaway one.
+	return Load(ctx, dir, pkg, buildFlags, env)
 }
 
 // goList runs go list and decodes its stream of JSON objects.

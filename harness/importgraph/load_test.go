@@ -352,3 +352,71 @@ func checkGroups(t *testing.T, what string, got, want []Group) {
 		}
 	}
 }
+
+// TestLoadModule lists a real module version from the proxy and checks it
+// against the binary `go install` makes of the same spec: every package
+// of a module the binary links is in the graph, in the same module, with a
+// chain from main. (Standard packages are left out: the runtime provides
+// functions of runtime/debug and others by linkname, so the binary names
+// them whether or not the program imports them.)
+func TestLoadModule(t *testing.T) {
+	needGo(t)
+	if testing.Short() {
+		t.Skip("fetches a module through the proxy")
+	}
+	const (
+		pkg  = "golang.org/x/perf/cmd/benchstat"
+		spec = pkg + "@v0.0.0-20260908200009-22c9c6c9d4da"
+	)
+	env := append(os.Environ(), "GOWORK=off", "GOTOOLCHAIN=local")
+	g, err := LoadModule(context.Background(), spec, nil, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Main() != pkg || g.MainModule() != "golang.org/x/perf" || !g.HasEdges() {
+		t.Fatalf("main %s in module %s (edges %v), want %s in golang.org/x/perf with edges", g.Main(), g.MainModule(), g.HasEdges(), pkg)
+	}
+	if got := g.DirectDep("golang.org/x/perf/benchproc"); got != "" {
+		t.Errorf("direct dependency of benchproc = %q, want none: it is in the main module", got)
+	}
+
+	gobin := t.TempDir()
+	install := exec.Command("go", "install", spec)
+	install.Env = append(env, "GOBIN="+gobin)
+	if out, err := install.CombinedOutput(); err != nil {
+		t.Fatalf("go install %s: %v\n%s", spec, err, out)
+	}
+	bg, err := FromBinary(filepath.Join(gobin, "benchstat"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range bg.Packages() {
+		if p.Standard {
+			continue
+		}
+		lp, ok := g.Package(p.Path)
+		switch {
+		case !ok:
+			t.Errorf("the binary links %s, the graph has no such package", p.Path)
+		case g.Chain(p.Path) == nil:
+			t.Errorf("%s has no chain from main", p.Path)
+		case lp.Module != p.Module:
+			t.Errorf("%s: module %q in the graph, %q in the binary", p.Path, lp.Module, p.Module)
+		}
+	}
+}
+
+func TestLoadModuleErrors(t *testing.T) {
+	needGo(t)
+	env := append(os.Environ(), "GOWORK=off", "GOTOOLCHAIN=local", "GOPROXY=off", "GOFLAGS=-mod=mod")
+	for spec, want := range map[string]string{
+		"golang.org/x/perf/cmd/benchstat": "want package@version",
+		"@v1.0.0":                         "want package@version",
+		"example.invalid/nothing@v1.2.3":  "go get",
+	} {
+		_, err := LoadModule(context.Background(), spec, nil, env)
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "listing imports of "+spec) {
+			t.Errorf("LoadModule(%q) error = %v, want one naming the spec and containing %q", spec, err, want)
+		}
+	}
+}
