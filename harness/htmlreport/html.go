@@ -11,6 +11,7 @@ import (
 
 	"github.com/coldstart-dev/coldstart/harness/budget"
 	"github.com/coldstart-dev/coldstart/harness/chart"
+	"github.com/coldstart-dev/coldstart/harness/report"
 	"github.com/coldstart-dev/coldstart/harness/stats"
 	"github.com/coldstart-dev/coldstart/harness/trend"
 	"github.com/coldstart-dev/coldstart/harness/unit"
@@ -321,38 +322,11 @@ func budgetVerdict(b *budget.Report) string {
 
 // findingOf lays out a budget finding as the check's table does.
 func findingOf(x budget.Finding, failUncertain bool) findingView {
-	sev := x.Severity
-	if sev == budget.Uncertain && failUncertain {
-		sev += " (fails)"
+	c := report.Cells(x, failUncertain)
+	return findingView{
+		Severity: c.Verdict, Class: "sev-" + x.Severity, What: c.What,
+		Measured: c.Measured, Limit: c.Limit, Source: c.SetAt, Msg: x.Msg,
 	}
-	what := x.Kind
-	switch {
-	case x.Package != "" && x.Metric != "":
-		what = x.Package + " " + x.Metric
-	case x.Package != "":
-		what = x.Package + " (" + x.Kind + ")"
-	case x.Metric != "":
-		what = "total " + x.Metric
-	}
-	f := findingView{Severity: sev, Class: "sev-" + x.Severity, What: what, Source: x.Source.String(), Msg: x.Msg}
-	if x.Statistic != "" {
-		f.Measured = x.Statistic + " " + quantity(x.Value, x.Unit)
-		if x.CIHigh > 0 {
-			f.Measured += fmt.Sprintf(" [%s, %s]", quantity(x.CILow, x.Unit), quantity(x.CIHigh, x.Unit))
-		}
-		f.Limit = quantity(x.Limit, x.Unit)
-	}
-	return f
-}
-
-func quantity(v float64, u string) string {
-	switch u {
-	case budget.UnitNs:
-		return unit.Duration(v)
-	case budget.UnitBytes:
-		return unit.Bytes(v)
-	}
-	return unit.Count(v)
 }
 
 // anchor is a unique HTML id for a scenario's section.

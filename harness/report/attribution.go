@@ -351,16 +351,7 @@ func WriteAttribution(w io.Writer, a *Attribution, opt AttributionOptions) error
 			return err
 		}
 	}
-	if len(a.Warnings) > 0 {
-		fmt.Fprintln(w)
-		for _, s := range a.Warnings {
-			if md {
-				fmt.Fprintf(w, "- ⚠ %s\n", esc(s))
-			} else {
-				fmt.Fprintf(w, "warning: %s\n", s)
-			}
-		}
-	}
+	writeWarnings(w, md, esc, a.Warnings)
 	return nil
 }
 

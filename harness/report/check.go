@@ -114,28 +114,8 @@ func Check(w io.Writer, rep *budget.Report, r *result.Result, f Format) error {
 		}
 		tab := newTable(w, f, 2, []string{"verdict", "what", "measured", "limit", "set at"})
 		for _, x := range rep.Findings {
-			sev := x.Severity
-			if sev == budget.Uncertain && rep.FailUncertain {
-				sev += " (fails)"
-			}
-			what := x.Kind
-			switch {
-			case x.Package != "" && x.Metric != "":
-				what = x.Package + " " + x.Metric
-			case x.Package != "":
-				what = x.Package + " (" + x.Kind + ")"
-			case x.Metric != "":
-				what = "total " + x.Metric
-			}
-			measured, limit := "", ""
-			if x.Statistic != "" {
-				measured = x.Statistic + " " + quantity(x.Value, x.Unit)
-				if x.CIHigh > 0 {
-					measured += fmt.Sprintf(" [%s, %s]", quantity(x.CILow, x.Unit), quantity(x.CIHigh, x.Unit))
-				}
-				limit = quantity(x.Limit, x.Unit)
-			}
-			if err := tab.row(esc(sev), esc(what), measured, limit, esc(x.Source.String())); err != nil {
+			c := Cells(x, rep.FailUncertain)
+			if err := tab.row(esc(c.Verdict), esc(c.What), c.Measured, c.Limit, esc(c.SetAt)); err != nil {
 				return err
 			}
 		}
@@ -162,6 +142,40 @@ func Check(w io.Writer, rep *budget.Report, r *result.Result, f Format) error {
 }
 
 // quantity formats a value in a budget unit.
+// FindingCells is a budget finding laid out as a row of the check's table.
+type FindingCells struct {
+	Verdict  string // the severity, "uncertain (fails)" with -fail-uncertain
+	What     string // "PKG METRIC", "PKG (KIND)", "total METRIC" or the kind
+	Measured string // "STATISTIC VALUE [CI_LOW, CI_HIGH]", empty for no measurement
+	Limit    string
+	SetAt    string // file:line of the limit
+}
+
+// Cells lays out x as the check's table shows it; the HTML report uses the
+// same cells.
+func Cells(x budget.Finding, failUncertain bool) FindingCells {
+	c := FindingCells{Verdict: x.Severity, What: x.Kind, SetAt: x.Source.String()}
+	if x.Severity == budget.Uncertain && failUncertain {
+		c.Verdict += " (fails)"
+	}
+	switch {
+	case x.Package != "" && x.Metric != "":
+		c.What = x.Package + " " + x.Metric
+	case x.Package != "":
+		c.What = x.Package + " (" + x.Kind + ")"
+	case x.Metric != "":
+		c.What = "total " + x.Metric
+	}
+	if x.Statistic != "" {
+		c.Measured = x.Statistic + " " + quantity(x.Value, x.Unit)
+		if x.CIHigh > 0 {
+			c.Measured += fmt.Sprintf(" [%s, %s]", quantity(x.CILow, x.Unit), quantity(x.CIHigh, x.Unit))
+		}
+		c.Limit = quantity(x.Limit, x.Unit)
+	}
+	return c
+}
+
 func quantity(v float64, unit string) string {
 	switch unit {
 	case budget.UnitNs:

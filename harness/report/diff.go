@@ -198,16 +198,7 @@ func Diff(w io.Writer, d *compare.Diff, opt DiffOptions) error {
 		}
 	}
 
-	if len(d.Warnings) > 0 {
-		fmt.Fprintln(w)
-		for _, s := range d.Warnings {
-			if md {
-				fmt.Fprintf(w, "- ⚠ %s\n", esc(s))
-			} else {
-				fmt.Fprintf(w, "warning: %s\n", s)
-			}
-		}
-	}
+	writeWarnings(w, md, esc, d.Warnings)
 	return nil
 }
 

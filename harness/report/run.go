@@ -112,18 +112,24 @@ func runText(w io.Writer, r *result.Result, opt RunOptions, md bool) error {
 		return err
 	}
 
-	warns := Warnings(r)
-	if len(warns) > 0 {
-		fmt.Fprintln(w)
-		for _, s := range warns {
-			if md {
-				fmt.Fprintf(w, "- ⚠ %s\n", esc(s))
-			} else {
-				fmt.Fprintf(w, "warning: %s\n", s)
-			}
+	writeWarnings(w, md, esc, Warnings(r))
+	return nil
+}
+
+// writeWarnings writes warnings after a blank line, as a Markdown list
+// (escaped by esc) if md, as "warning: " lines otherwise.
+func writeWarnings(w io.Writer, md bool, esc func(string) string, warnings []string) {
+	if len(warnings) == 0 {
+		return
+	}
+	fmt.Fprintln(w)
+	for _, s := range warnings {
+		if md {
+			fmt.Fprintf(w, "- ⚠ %s\n", esc(s))
+		} else {
+			fmt.Fprintf(w, "warning: %s\n", s)
 		}
 	}
-	return nil
 }
 
 // Warnings lists the soft problems of a result, one line each: unsteady
