@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/coldstart-dev/coldstart/harness/compare"
 )
@@ -280,6 +284,48 @@ func spin() uint64 {
 	checkClean("unknown base")
 	if cached, _ := filepath.Glob(filepath.Join(cache, "revisions", "*", "*")); len(cached) != 2 {
 		t.Errorf("cache holds %v, want the builds of the light and heavy commits", cached)
+	}
+
+	// Ctrl-C while the base builds in its worktree: the real command (this
+	// test binary run as coldstart, see asCommand) gets SIGINT in its
+	// process group, as from a terminal, and must remove the worktree, leave
+	// no process and no cache entry, and exit 130 with one line.
+	fresh := t.TempDir()
+	cmd := exec.Command(os.Args[0], "diff", "-n", "10", "-warmup", "1", "-cache", fresh, "-dir", repo, "-base", "HEAD~1", ".")
+	cmd.Env = append(os.Environ(), asCommand+"=1")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := cmd.Process.Pid
+	defer syscall.Kill(-pid, syscall.SIGKILL)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if wts, _ := filepath.Glob(filepath.Join(tmp, "coldstart-worktree-*", "*")); len(wts) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no worktree appeared in %s within 30s; stderr: %s", tmp, errb.String())
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	syscall.Kill(-pid, syscall.SIGINT)
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
+		t.Errorf("interrupted diff: %v, want exit %d; stderr: %s", err, exitInterrupted, errb.String())
+	}
+	if msg := errb.String(); !strings.HasPrefix(msg, "coldstart: interrupted: ") || strings.Count(msg, "\n") != 1 {
+		t.Errorf("interrupted diff: stderr %q, want one line starting \"coldstart: interrupted: \"", msg)
+	}
+	checkClean("interrupted")
+	if left := append(waitGone(fresh), waitGone(tmp)...); len(left) > 0 {
+		t.Errorf("interrupted diff left processes running: %v", left)
+	}
+	if cached, _ := filepath.Glob(filepath.Join(fresh, "revisions", "*", "*")); len(cached) != 0 {
+		t.Errorf("interrupted diff left cache entries: %v", cached)
 	}
 }
 

@@ -222,10 +222,11 @@ Flags of diff (besides those of run; -n may also be auto):
 
 Exit codes:
 
-	0  success
-	1  a check failed (budgets, audits, regressions, trends)
-	2  usage or input error: bad flag, missing target, bad scenario or budgets file (file:line)
-	3  the target failed: build failed, crashed, timed out, printed no inittrace lines
+	0    success
+	1    a check failed (budgets, audits, regressions, trends)
+	2    usage or input error: bad flag, missing target, bad scenario or budgets file (file:line)
+	3    the target failed: build failed, crashed, timed out, printed no inittrace lines
+	130  interrupted by SIGINT or SIGTERM, after stopping targets and removing temporary files
 
 Errors are one line on stderr, starting "coldstart: ".
 */

@@ -21,6 +21,10 @@ const (
 	exitFailed = 1 // a check failed: budgets, audits, regressions, trends
 	exitUsage  = 2 // usage or input error: bad flag, missing target, bad scenario or budgets file
 	exitTarget = 3 // the target failed: build failed, crashed, timed out, printed no init trace
+	// exitInterrupted is the shell's code for a process ended by SIGINT:
+	// coldstart stopped on SIGINT or SIGTERM, after stopping its targets
+	// and removing its temporary files and worktrees.
+	exitInterrupted = 130
 )
 
 func main() {
@@ -86,6 +90,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if err == nil {
 		return exitOK
+	}
+	if ctx.Err() != nil {
+		// Whatever failed, it failed because of the signal.
+		fmt.Fprintf(stderr, "coldstart: interrupted: %s\n", oneLine(err.Error()))
+		return exitInterrupted
 	}
 	var ce *codeError
 	code := exitUsage
