@@ -26,6 +26,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"golang.org/x/mod/semver"
 )
 
 // Kind is the kind of a target.
@@ -204,27 +206,43 @@ func buildPackage(ctx context.Context, t Target) (*Executable, error) {
 }
 
 func installModule(ctx context.Context, t Target, cacheDir string) (*Executable, error) {
-	goVersion, err := goEnv(ctx, t.Env, "GOVERSION", "GOOS", "GOARCH")
-	if err != nil {
-		return nil, fmt.Errorf("building %s: %w", t.Spec, err)
-	}
-	key := sha256.Sum256([]byte(strings.Join(append([]string{t.Spec, goVersion}, t.BuildFlags...), "\x00")))
-	dir := filepath.Join(cacheDir, "modules", hex.EncodeToString(key[:8]))
-	modPath, _, _ := strings.Cut(t.Spec, "@")
-	bin := filepath.Join(dir, path.Base(modPath))
-	if _, err := os.Stat(bin); err == nil {
-		return &Executable{Path: bin}, nil
-	}
-	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
-		return nil, fmt.Errorf("building %s: %w", t.Spec, err)
+	modPath, version, _ := strings.Cut(t.Spec, "@")
+	name := path.Base(modPath)
+	// A query (latest, a branch, v1.2) names a different build tomorrow:
+	// it is built afresh into a temporary directory, never cached.
+	fixed := fixedVersion(version)
+	var dir, bin string
+	if fixed {
+		goVersion, err := goEnv(ctx, t.Env, "GOVERSION", "GOOS", "GOARCH")
+		if err != nil {
+			return nil, fmt.Errorf("building %s: %w", t.Spec, err)
+		}
+		key := sha256.Sum256([]byte(strings.Join(append([]string{t.Spec, goVersion}, t.BuildFlags...), "\x00")))
+		dir = filepath.Join(cacheDir, "modules", hex.EncodeToString(key[:8]))
+		bin = filepath.Join(dir, name)
+		if _, err := os.Stat(bin); err == nil {
+			return &Executable{Path: bin}, nil
+		}
+		if err := os.MkdirAll(cacheDir, 0o755); err != nil {
+			return nil, fmt.Errorf("building %s: %w", t.Spec, err)
+		}
 	}
 	// Install into a fresh directory, then rename it into place, so a
 	// build killed midway never leaves a half-written cache entry.
-	tmp, err := os.MkdirTemp(cacheDir, "install-")
+	parent := cacheDir
+	if !fixed {
+		parent = ""
+	}
+	tmp, err := os.MkdirTemp(parent, "install-")
 	if err != nil {
 		return nil, fmt.Errorf("building %s: %w", t.Spec, err)
 	}
-	defer os.RemoveAll(tmp)
+	keep := false
+	defer func() {
+		if !keep {
+			os.RemoveAll(tmp)
+		}
+	}()
 	env := t.Env
 	if env == nil {
 		env = os.Environ()
@@ -236,8 +254,12 @@ func installModule(ctx context.Context, t Target, cacheDir string) (*Executable,
 	if err := goCmd(ctx, tmp, env, args...); err != nil {
 		return nil, fmt.Errorf("building %s: %w", t.Spec, err)
 	}
-	if _, err := os.Stat(filepath.Join(tmp, path.Base(modPath))); err != nil {
-		return nil, fmt.Errorf("building %s: go install made no %s (is it a main package?)", t.Spec, path.Base(modPath))
+	if _, err := os.Stat(filepath.Join(tmp, name)); err != nil {
+		return nil, fmt.Errorf("building %s: go install made no %s (is it a main package?)", t.Spec, name)
+	}
+	if !fixed {
+		keep = true
+		return &Executable{Path: filepath.Join(tmp, name), tmp: tmp}, nil
 	}
 	os.MkdirAll(filepath.Dir(dir), 0o755)
 	if err := os.Rename(tmp, dir); err != nil && !errors.Is(err, os.ErrExist) {
@@ -246,6 +268,14 @@ func installModule(ctx context.Context, t Target, cacheDir string) (*Executable,
 		}
 	}
 	return &Executable{Path: bin}, nil
+}
+
+// fixedVersion reports whether version names one build for good: a
+// canonical semantic version (v1.2.3, a pseudo-version, +incompatible).
+// Queries such as latest, upgrade, a branch, a commit hash or v1.2 do not.
+func fixedVersion(version string) bool {
+	v := strings.TrimSuffix(version, "+incompatible")
+	return semver.IsValid(v) && semver.Canonical(v) == v
 }
 
 // describe fills e from the binary's Go build information.

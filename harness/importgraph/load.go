@@ -137,9 +137,15 @@ func LoadModule(ctx context.Context, spec string, buildFlags, env []string) (*Gr
 	if env == nil {
 		env = os.Environ()
 	}
-	// The go command must use this go.mod, whatever workspace or
-	// GOFLAGS the user has.
-	env = append(slices.Clone(env), "GOWORK=off", "GOFLAGS=-mod=mod")
+	// The go command must use this go.mod, whatever workspace the user
+	// has, and may update it; the user's other GOFLAGS stay.
+	flags := "-mod=mod"
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "GOFLAGS="); ok && v != "" {
+			flags = v + " -mod=mod" // the last -mod wins
+		}
+	}
+	env = append(slices.Clone(env), "GOWORK=off", "GOFLAGS="+flags)
 	get := exec.CommandContext(ctx, "go", "get", spec)
 	get.Dir, get.Env = dir, env
 	if out, err := get.CombinedOutput(); err != nil {
