@@ -164,14 +164,7 @@ func cmdDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usageErr("target %s: diff builds a package at two revisions; for executables use -base-binary and -head-binary", p.target.Spec)
 	}
 
-	cache := p.cache
-	if cache == "" {
-		dir, err := os.UserCacheDir()
-		if err != nil {
-			dir = os.TempDir()
-		}
-		cache = filepath.Join(dir, "coldstart")
-	}
+	cache := buildCache(p)
 	exeBase, err := buildSide(ctx, p, base, cache)
 	if err != nil {
 		return err

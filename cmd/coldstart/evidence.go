@@ -299,14 +299,3 @@ func evidenceGraph(ctx context.Context, p *plan) (*importgraph.Graph, error) {
 	return graphOf(ctx, p, exe)
 }
 
-// buildCache is the cache directory of module builds, as measure uses it.
-func buildCache(p *plan) string {
-	if p.cache != "" {
-		return p.cache
-	}
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		dir = os.TempDir()
-	}
-	return filepath.Join(dir, "coldstart")
-}

@@ -280,15 +280,7 @@ func (m *measureFlags) planFor(s *scenario.Scenario, set map[string]bool, pos, t
 
 // measure builds and runs the plan and assembles the result.
 func measure(ctx context.Context, p *plan, stderr io.Writer, command []string) (*result.Result, *build.Executable, error) {
-	cache := p.cache
-	if cache == "" {
-		dir, err := os.UserCacheDir()
-		if err != nil {
-			dir = os.TempDir()
-		}
-		cache = filepath.Join(dir, "coldstart")
-	}
-	exe, err := build.Build(ctx, p.target, cache)
+	exe, err := build.Build(ctx, p.target, buildCache(p))
 	if err != nil {
 		return nil, nil, targetErr(err)
 	}
@@ -413,4 +405,17 @@ func describe(r *result.Result, p *plan, exe *build.Executable, command []string
 		Revision:    exe.Revision,
 		BuildFlags:  p.target.BuildFlags,
 	}
+}
+
+// buildCache is the cache directory of module and revision builds:
+// -cache, or coldstart in the user cache directory.
+func buildCache(p *plan) string {
+	if p.cache != "" {
+		return p.cache
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	return filepath.Join(dir, "coldstart")
 }
