@@ -298,4 +298,3 @@ func evidenceGraph(ctx context.Context, p *plan) (*importgraph.Graph, error) {
 	defer exe.Close()
 	return graphOf(ctx, p, exe)
 }
-
