@@ -18,10 +18,17 @@ test: build
 	$(MAKE) fuzz FUZZTIME=10s
 	$(MAKE) selfcheck
 
+# Every parser of outside input: inittrace lines, scenario files, budgets
+# files, saved results given to diff. Minimising a new input is capped at
+# 100 runs: by default the fuzzer spends up to a minute on each, which in a
+# 10 s budget means it fuzzes nothing.
 FUZZTIME ?= 30s
+FUZZ = $(GO) test -run '^$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 100x -fuzz
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzReader$$' -fuzztime $(FUZZTIME) ./harness/inittrace
-	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./harness/scenario
+	$(FUZZ) '^FuzzReader$$' ./harness/inittrace
+	$(FUZZ) '^FuzzParse$$' ./harness/scenario
+	$(FUZZ) '^FuzzParse$$' ./harness/budget
+	$(FUZZ) '^FuzzCompareFiles$$' ./harness/compare
 
 # Benchmarks kept in the repo; see bench/README.md for the figures.
 bench: build
