@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -12,7 +13,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/coldstart-dev/coldstart/harness/result"
 )
@@ -318,4 +321,59 @@ func abs(x float64) float64 {
 		return -x
 	}
 	return x
+}
+
+// TestRunInterrupted sends SIGINT to the process group of the real command
+// (this test binary run as coldstart, see asCommand) while it measures, as
+// Ctrl-C in a terminal does: coldstart must exit 130 with one line, and
+// leave no target running and nothing in its temporary directory (the
+// build of the target, the traced runs' stderr files).
+func TestRunInterrupted(t *testing.T) {
+	tmp := t.TempDir()
+	out := filepath.Join(t.TempDir(), "result.json")
+	cmd := exec.Command(os.Args[0], "run", "-n", "100000", "-warmup", "0", "-format", "json", "-o", out, "-dir", targets, "./heavy")
+	cmd.Env = append(os.Environ(), asCommand+"=1", "TMPDIR="+tmp)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := cmd.Process.Pid
+	defer syscall.Kill(-pid, syscall.SIGKILL)
+	// Measuring has begun when the runner's directory of stderr files is
+	// there; let a few runs go by.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if runs, _ := filepath.Glob(filepath.Join(tmp, "coldstart-run-*")); len(runs) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no run directory in %s within 60s; stderr: %s", tmp, stderr.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond)
+	syscall.Kill(-pid, syscall.SIGINT)
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
+		t.Errorf("interrupted run: %v, want exit %d; stderr: %s", err, exitInterrupted, stderr.String())
+	}
+	if msg := stderr.String(); !strings.HasPrefix(msg, "coldstart: interrupted: ") || strings.Count(msg, "\n") != 1 {
+		t.Errorf("interrupted run: stderr %q, want one line starting \"coldstart: interrupted: \"", msg)
+	}
+	if left := processesWith(tmp); len(left) > 0 {
+		t.Errorf("interrupted run left processes running: %v", left)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+		var names []string
+		for _, e := range left {
+			names = append(names, e.Name())
+		}
+		t.Errorf("interrupted run left in its temporary directory: %v", names)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("interrupted run wrote %s: %v", out, err)
+	}
 }

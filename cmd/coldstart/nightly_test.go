@@ -430,7 +430,8 @@ func TestNightlyKilled(t *testing.T) {
 	writeFile(t, filepath.Join(scen, "b-long.yaml"), "target: ./heavy\ndir: "+targets+"\nruns: 5000\nwarmup: 0\n")
 
 	cmd := exec.Command(os.Args[0], "nightly", "-scenarios", scen, "-store", dsn, "-report", rep)
-	cmd.Env = append(os.Environ(), asCommand+"=1", "GITHUB_STEP_SUMMARY=")
+	// Its own TMPDIR: a killed coldstart leaves its stderr files behind.
+	cmd.Env = append(os.Environ(), asCommand+"=1", "GITHUB_STEP_SUMMARY=", "TMPDIR="+t.TempDir())
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
