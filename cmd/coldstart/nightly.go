@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,7 +19,6 @@ import (
 	"github.com/coldstart-dev/coldstart/harness/result"
 	"github.com/coldstart-dev/coldstart/harness/scenario"
 	"github.com/coldstart-dev/coldstart/harness/trend"
-	"github.com/coldstart-dev/coldstart/harness/unit"
 )
 
 // trendRecords is how many of a scenario's newest records the trend check
@@ -223,26 +221,20 @@ func trendCheck(recs []history.Record, today int64) *htmlreport.Trend {
 	}
 	now := trend.Analyze(all, trend.Options{})
 	t := &htmlreport.Trend{Analysis: now, Notes: slices.Clone(now.Notes)}
-	known := map[string]bool{}
-	for _, s := range trend.Analyze(before, trend.Options{}).All() {
-		for _, c := range changesOf(s) {
-			known[c.key] = true
-		}
-	}
 	for _, s := range now.All() {
 		if s.Note != "" {
-			t.Notes = append(t.Notes, seriesName(s.Name)+": "+s.Note)
+			t.Notes = append(t.Notes, trend.SeriesName(s.Name)+": "+s.Note)
 		}
-		for _, c := range changesOf(s) {
-			f := htmlreport.Finding{Severity: htmlreport.Info, Kind: string(c.kind), Series: s.Name, Msg: c.msg}
-			switch {
-			case c.up && !known[c.key]:
-				f.Severity = budget.Fail
-			case c.up:
-				f.Msg += "; found on an earlier night already"
-			}
-			t.Findings = append(t.Findings, f)
+	}
+	for _, c := range trend.Changes(now, trend.Analyze(before, trend.Options{})) {
+		f := htmlreport.Finding{Severity: htmlreport.Info, Kind: string(c.Verdict), Series: c.Series, Msg: c.Msg}
+		switch {
+		case c.Up && c.New:
+			f.Severity = budget.Fail
+		case c.Up:
+			f.Msg += "; found on an earlier night already"
 		}
+		t.Findings = append(t.Findings, f)
 	}
 	// The chart shows each night's confidence interval beside its median.
 	byDate := map[time.Time]result.Metric{}
@@ -256,82 +248,6 @@ func trendCheck(recs []history.Record, today int64) *htmlreport.Trend {
 		}
 	}
 	return t
-}
-
-// change is a shift or creep found in a series.
-type change struct {
-	kind trend.Verdict
-	up   bool
-	key  string // series and direction: the same change on another night
-	msg  string
-}
-
-// changesOf lists the shift and the creep found in s.
-func changesOf(s *trend.Series) []change {
-	format := unit.Duration
-	if s.Kind == trend.Bytes {
-		format = unit.Bytes
-	}
-	var out []change
-	if sh := s.Shift; sh.Found {
-		up := sh.Change > 0
-		c := change{kind: trend.Shifted, up: up, key: fmt.Sprint(s.Name, " ", up)}
-		c.msg = fmt.Sprintf("%s %s %s from %s to %s (shift %s, 95%% CI %s..%s) from %s on, between revisions %s and %s (permutation p=%.2g)",
-			seriesName(s.Name), rose(up), unit.Percent(math.Abs(sh.Rel)), format(sh.Before), format(sh.After),
-			format(sh.Change), format(sh.Low), format(sh.High), sh.Date.Format(time.DateOnly),
-			shortRev(sh.FromRevision), shortRev(sh.Revision), sh.P)
-		out = append(out, c)
-	}
-	if cr := s.Creep; cr.Found {
-		up := cr.Slope > 0
-		c := change{kind: trend.Creeping, up: up, key: fmt.Sprint(s.Name, " ", up)}
-		c.msg = fmt.Sprintf("%s creeps %s %s a week (%s a day) over %d nights, %s to %s (p=%.2g)",
-			seriesName(s.Name), direction(up), unit.Percent(math.Abs(cr.PerWeek)),
-			format(cr.Slope), cr.Nights, cr.From.Format(time.DateOnly), cr.To.Format(time.DateOnly), cr.P)
-		out = append(out, c)
-	}
-	return out
-}
-
-func rose(up bool) string {
-	if up {
-		return "rose"
-	}
-	return "fell"
-}
-
-func direction(up bool) string {
-	if up {
-		return "up"
-	}
-	return "down"
-}
-
-// seriesName names a trend series for people.
-func seriesName(name string) string {
-	switch name {
-	case "init":
-		return "total init"
-	case "wall":
-		return "wall time"
-	case "bytes":
-		return "init bytes"
-	}
-	return "init of " + name
-}
-
-// shortRev shortens a VCS revision to 12 characters, as git log does.
-func shortRev(rev string) string {
-	if rev == "" {
-		return "(unknown)"
-	}
-	if hash, dirty, ok := strings.Cut(rev, "-"); ok && len(hash) > 12 {
-		return hash[:12] + "-" + dirty
-	}
-	if len(rev) > 12 {
-		return rev[:12]
-	}
-	return rev
 }
 
 // nightlyExit is the exit code of a nightly run: 1 if a check failed;

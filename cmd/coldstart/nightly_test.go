@@ -23,6 +23,7 @@ import (
 	"github.com/coldstart-dev/coldstart/harness/history/historytest"
 	"github.com/coldstart-dev/coldstart/harness/htmlreport"
 	"github.com/coldstart-dev/coldstart/harness/result"
+	"github.com/coldstart-dev/coldstart/harness/trend"
 )
 
 // asCommand, set to 1 in the environment, makes TestMain run the test
@@ -607,8 +608,8 @@ func TestTrendCheck(t *testing.T) {
 		}
 	}
 	if shifts := trendCheck(records(slower[:20]), 20); len(shifts.Findings) == 0 || shifts.Failed() ||
-		!strings.Contains(shifts.Findings[0].Msg, "between revisions "+shortRev(historytest.Revision(5, 11))) ||
-		!strings.HasSuffix(strings.Split(shifts.Findings[0].Msg, " (permutation")[0], "and "+shortRev(historytest.Revision(5, 12))) ||
+		!strings.Contains(shifts.Findings[0].Msg, "between revisions "+trend.ShortRevision(historytest.Revision(5, 11))) ||
+		!strings.HasSuffix(strings.Split(shifts.Findings[0].Msg, " (permutation")[0], "and "+trend.ShortRevision(historytest.Revision(5, 12))) ||
 		!strings.Contains(shifts.Findings[0].Msg, "found on an earlier night already") {
 		t.Errorf("night 20: findings %+v, want the known shift of total init at night 12's revision, for information", shifts.Findings)
 	}
