@@ -206,8 +206,8 @@ func buildPackage(ctx context.Context, t Target) (*Executable, error) {
 }
 
 func installModule(ctx context.Context, t Target, cacheDir string) (*Executable, error) {
-	modPath, version, _ := strings.Cut(t.Spec, "@")
-	name := path.Base(modPath)
+	pkgPath, version, _ := strings.Cut(t.Spec, "@")
+	name := execName(pkgPath)
 	// A query (latest, a branch, v1.2) names a different build tomorrow:
 	// it is built afresh into a temporary directory, never cached.
 	fixed := fixedVersion(version)
@@ -316,6 +316,17 @@ func dirOrDot(d string) string {
 		return "."
 	}
 	return d
+}
+
+// execName is the name go install gives the executable of the package at
+// importPath: its last element, or the one before a major version suffix
+// (github.com/mikefarah/yq/v4 installs as yq), as cmd/go's DefaultExecName.
+func execName(importPath string) string {
+	elem := path.Base(importPath)
+	if dir := path.Dir(importPath); dir != "." && len(elem) >= 2 && elem[0] == 'v' && strings.Trim(elem[1:], "0123456789") == "" && elem[1] != '0' && elem != "v1" {
+		return path.Base(dir)
+	}
+	return elem
 }
 
 func binName(spec string) string {

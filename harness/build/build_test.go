@@ -208,3 +208,22 @@ func TestFixedVersion(t *testing.T) {
 		}
 	}
 }
+
+func TestExecName(t *testing.T) {
+	for pkg, want := range map[string]string{
+		"golang.org/x/tools/gopls":           "gopls",
+		"github.com/mikefarah/yq/v4":         "yq",
+		"example.com/tool/v10":               "tool",
+		"example.com/tool/v1":                "v1",
+		"example.com/tool/v0":                "v0",
+		"example.com/tool/v2x":               "v2x",
+		"example.com/tool/cmd/v2":            "cmd",
+		"v2":                                 "v2",
+		"golang.org/x/perf/cmd/benchstat":    "benchstat",
+		"honnef.co/go/tools/cmd/staticcheck": "staticcheck",
+	} {
+		if got := execName(pkg); got != want {
+			t.Errorf("execName(%q) = %q, want %q", pkg, got, want)
+		}
+	}
+}
