@@ -58,7 +58,7 @@ func runText(w io.Writer, r *result.Result, opt RunOptions, md bool) error {
 		{"runs", fmt.Sprintf("%d traced + %d untraced, interleaved, after %d warmup pairs; medians with %d%% CI", r.Runs, t.WallNs.N, r.Settings.Warmup, 95)},
 		{"wall", fmt.Sprintf("%s  p95 %s  (harness clock, start to %s, untraced runs)", ci(t.WallNs, Duration), Duration(t.WallNs.P95), readyWord(r.Settings.Ready))},
 		{"init", fmt.Sprintf("%s  p95 %s  (sum of init clock, %d packages; last init ends @%s)", ci(t.InitNs, Duration), Duration(t.InitNs.P95), t.Packages, Duration(t.InitEndNs.Median))},
-		{"outside", fmt.Sprintf("%s  (exec, loader, runtime start, main: wall minus traced init end)", ci(t.OutsideInitNs, Duration))},
+		{"outside", fmt.Sprintf("%s  (exec, loader, runtime start, main: traced wall minus its init end)", ci(t.OutsideInitNs, Duration))},
 		{"cpu", fmt.Sprintf("user %s, sys %s; max RSS %s; page faults %s minor, %s major", Duration(t.UserNs.Median), Duration(t.SysNs.Median), Bytes(t.MaxRSSBytes.Median), Count(t.MinorFaults.Median), Count(t.MajorFaults.Median))},
 		{"heap", fmt.Sprintf("%s in %s allocs by all inits", Bytes(t.Bytes.Median), Count(t.Allocs.Median))},
 	}

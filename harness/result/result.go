@@ -114,8 +114,7 @@ type Total struct {
 	WallNs Metric `json:"wall_ns"`
 	// OutsideInitNs is what inittrace cannot see: exec, the loader, runtime
 	// bootstrap before runtime.main, and main itself up to exit or
-	// readiness. Per pair, the untraced run's wall minus the traced run's
-	// init end.
+	// readiness. Per traced run, its wall minus its last init end.
 	OutsideInitNs Metric `json:"outside_init_ns"`
 	// TracedWallNs is the wall time of the traced runs, shown beside WallNs
 	// so that the cost of tracing itself is visible.

@@ -16,7 +16,8 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files")
 
 // runsFrom builds counted runs from real recorded traces: traced run i gets
-// trace i mod len(traces), untraced run i gets wall (i+1) ms.
+// trace i mod len(traces) and wall 10+i ms, untraced run i gets wall
+// (i+1) ms.
 func runsFrom(t *testing.T, n int, traces ...string) []runner.Run {
 	t.Helper()
 	var runs []runner.Run
@@ -28,7 +29,7 @@ func runsFrom(t *testing.T, n int, traces ...string) []runner.Run {
 		}
 		inits, warns := inittrace.Parse(data, name)
 		runs = append(runs,
-			runner.Run{Index: 2 * i, Traced: true, Wall: 50 * time.Millisecond, Inits: inits, Warnings: warns},
+			runner.Run{Index: 2 * i, Traced: true, Wall: time.Duration(10+i) * time.Millisecond, Inits: inits, Warnings: warns},
 			runner.Run{Index: 2*i + 1, Wall: time.Duration(i+1) * time.Millisecond, User: time.Millisecond, MaxRSS: 4 << 20})
 	}
 	return runs
@@ -58,8 +59,8 @@ func TestAssemble(t *testing.T) {
 	if r.Total.WallNs.Median != 2e6 {
 		t.Errorf("wall median %v, want 2ms", r.Total.WallNs.Median)
 	}
-	// Outside init pairs untraced run i with traced run i.
-	if want := 2e6 - float64(end); r.Total.OutsideInitNs.Median != want {
+	// Outside init is each traced run's own wall minus its init end.
+	if want := 11e6 - float64(end); r.Total.OutsideInitNs.Median != want {
 		t.Errorf("outside %v, want %v", r.Total.OutsideInitNs.Median, want)
 	}
 	for i := 1; i < len(r.Packages); i++ {
