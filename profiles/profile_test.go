@@ -3,7 +3,6 @@ package profiles_test
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -19,9 +18,9 @@ import (
 	"github.com/coldstart-dev/coldstart/harness/result"
 	"github.com/coldstart-dev/coldstart/harness/runner"
 	"github.com/coldstart-dev/coldstart/profiles"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	goldenfile "github.com/coldstart-dev/coldstart/internal/golden"
+)
 
 // diamondDir is the diamond target program, the one the command's tests
 // measure; its imports are drawn in its main.go.
@@ -68,24 +67,10 @@ func fixture(t *testing.T) (*result.Result, *importgraph.Graph) {
 	return r, g
 }
 
-// golden compares got with testdata/name, or rewrites it with -update.
+// golden compares got with testdata/name (see internal/golden).
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		os.WriteFile(path+".got", []byte(got), 0o644)
-		t.Errorf("%s differs from golden file; got in %s.got", name, path)
-	}
+	goldenfile.Check(t, filepath.Join("testdata", name), []byte(got))
 }
 
 // stacks returns each sample's stack as package names, leaf first, by leaf.

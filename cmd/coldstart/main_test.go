@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -18,9 +17,9 @@ import (
 	"time"
 
 	"github.com/coldstart-dev/coldstart/harness/result"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	goldenfile "github.com/coldstart-dev/coldstart/internal/golden"
+)
 
 // targets is the module of small real programs the tests measure.
 const targets = "testdata/targets"
@@ -34,25 +33,10 @@ func coldstart(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errb.String()
 }
 
-// golden compares got with testdata/name, or rewrites it with -update. On
-// a mismatch it leaves testdata/name.got-<test> for inspection.
+// golden compares got with testdata/name (see internal/golden).
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		os.WriteFile(path+".got", []byte(got), 0o644)
-		t.Errorf("%s differs from golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	goldenfile.Check(t, filepath.Join("testdata", name), []byte(got))
 }
 
 // maskNumbers hides the figures a noisy machine changes from run to run,

@@ -2,7 +2,6 @@ package compare
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -11,9 +10,9 @@ import (
 	"time"
 
 	"github.com/coldstart-dev/coldstart/harness/result"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	goldenfile "github.com/coldstart-dev/coldstart/internal/golden"
+)
 
 const knob = "example.com/planted/internal/knob"
 
@@ -112,20 +111,7 @@ func TestDiffJSON(t *testing.T) {
 	if err := d.WriteJSON(&buf); err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "diff.json")
-	if *update {
-		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (go test -update writes it)", err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		os.WriteFile(golden+".got", buf.Bytes(), 0o644)
-		t.Errorf("JSON differs from %s (see %s.got)", golden, golden)
-	}
+	goldenfile.Check(t, filepath.Join("testdata", "diff.json"), buf.Bytes())
 	back, err := Read(bytes.NewReader(buf.Bytes()), "diff.json")
 	if err != nil {
 		t.Fatal(err)

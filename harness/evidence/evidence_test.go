@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
-	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -20,9 +19,9 @@ import (
 	"github.com/coldstart-dev/coldstart/harness/budget"
 	"github.com/coldstart-dev/coldstart/harness/importgraph"
 	"github.com/coldstart-dev/coldstart/harness/result"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	goldenfile "github.com/coldstart-dev/coldstart/internal/golden"
+)
 
 const slow = "example.com/targets/heavy/internal/slow"
 
@@ -54,23 +53,10 @@ func heavy(t *testing.T) (*result.Result, *importgraph.Graph) {
 	return r, g
 }
 
+// golden compares got with testdata/name (see internal/golden).
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		os.WriteFile(path+".got", got, 0o644)
-		t.Errorf("%s differs from the golden file; see %s.got", name, path)
-	}
+	goldenfile.Check(t, filepath.Join("testdata", name), got)
 }
 
 func f64(v float64) *float64 { return &v }

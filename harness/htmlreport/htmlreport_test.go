@@ -15,9 +15,9 @@ import (
 	"github.com/coldstart-dev/coldstart/harness/history/historytest"
 	"github.com/coldstart-dev/coldstart/harness/result"
 	"github.com/coldstart-dev/coldstart/harness/trend"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	goldenfile "github.com/coldstart-dev/coldstart/internal/golden"
+)
 
 // nightly is a run over three scenarios: the real heavy result checked
 // against budgets it breaks, with a history; a target that did not build;
@@ -145,21 +145,7 @@ func TestWriteMarkdown(t *testing.T) {
 			t.Error("markup reached the Markdown unescaped")
 		}
 	}
-	path := filepath.Join("testdata", "nightly.md")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		os.WriteFile(path+".got", []byte(got), 0o644)
-		t.Errorf("nightly.md differs from the golden file; see %s.got", path)
-	}
+	goldenfile.Check(t, filepath.Join("testdata", "nightly.md"), []byte(got))
 }
 
 func TestWriteJSON(t *testing.T) {

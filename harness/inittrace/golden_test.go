@@ -2,7 +2,6 @@ package inittrace
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,9 +10,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+	goldenfile "github.com/coldstart-dev/coldstart/internal/golden"
+)
 
 // fixtures returns the names of the captures testdata/NAME.stderr.
 func fixtures(t testing.TB) []string {
@@ -64,26 +63,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := render(t, data, name+".stderr")
-			golden := "testdata/" + name + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o666); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			gotFile := "testdata/" + name + ".got"
-			if got != string(want) {
-				if err := os.WriteFile(gotFile, []byte(got), 0o666); err != nil {
-					t.Fatal(err)
-				}
-				t.Errorf("parse of %s.stderr differs from %s; see %s (go test -update to accept)", name, golden, gotFile)
-				return
-			}
-			os.Remove(gotFile)
+			goldenfile.Check(t, "testdata/"+name+".golden", []byte(got))
 		})
 	}
 }

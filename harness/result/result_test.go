@@ -2,7 +2,6 @@ package result
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,9 +10,9 @@ import (
 
 	"github.com/coldstart-dev/coldstart/harness/inittrace"
 	"github.com/coldstart-dev/coldstart/harness/runner"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	goldenfile "github.com/coldstart-dev/coldstart/internal/golden"
+)
 
 // runsFrom builds counted runs from real recorded traces: traced run i gets
 // trace i mod len(traces) and wall 10+i ms, untraced run i gets wall
@@ -112,19 +111,7 @@ func TestJSONRoundTrip(t *testing.T) {
 	if err := r.WriteJSON(&buf); err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "hello.json")
-	if *update {
-		os.MkdirAll("testdata", 0o755)
-		os.WriteFile(golden, buf.Bytes(), 0o644)
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		os.WriteFile(golden+".got", buf.Bytes(), 0o644)
-		t.Errorf("JSON differs from %s", golden)
-	}
+	goldenfile.Check(t, filepath.Join("testdata", "hello.json"), buf.Bytes())
 	back, err := Read(bytes.NewReader(buf.Bytes()), "hello.json")
 	if err != nil {
 		t.Fatal(err)
