@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"encoding/xml"
 	"io"
 	"os"
@@ -47,19 +46,11 @@ func saveRun(t *testing.T, dir string, args ...string) (string, *result.Result) 
 // evidenceJSON runs coldstart evidence -format json and decodes it.
 func evidenceJSON(t *testing.T, args ...string) *evidence.Evidence {
 	t.Helper()
-	args = append([]string{"evidence", "-format", "json"}, args...)
-	code, out, stderr := coldstart(t, args...)
-	if code != exitOK {
-		t.Fatalf("coldstart %s: exit %d: %s", strings.Join(args, " "), code, stderr)
-	}
-	var e evidence.Evidence
-	if err := json.Unmarshal([]byte(out), &e); err != nil {
-		t.Fatalf("decoding evidence: %v\n%s", err, out)
-	}
+	e := commandJSON[evidence.Evidence](t, append([]string{"evidence", "-format", "json"}, args...)...)
 	if e.Schema != evidence.Schema {
 		t.Errorf("schema %q", e.Schema)
 	}
-	return &e
+	return e
 }
 
 // svgTextsOf checks that an SVG file is well-formed XML with an <svg> root

@@ -33,6 +33,21 @@ func coldstart(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errb.String()
 }
 
+// commandJSON runs coldstart with args, which must succeed, and decodes
+// the JSON it writes to stdout.
+func commandJSON[T any](t *testing.T, args ...string) *T {
+	t.Helper()
+	code, out, stderr := coldstart(t, args...)
+	if code != exitOK {
+		t.Fatalf("coldstart %s: exit %d: %s", strings.Join(args, " "), code, stderr)
+	}
+	v := new(T)
+	if err := json.Unmarshal([]byte(out), v); err != nil {
+		t.Fatalf("coldstart %s: decoding its JSON: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return v
+}
+
 // golden compares got with testdata/name (see internal/golden).
 func golden(t *testing.T, name, got string) {
 	t.Helper()

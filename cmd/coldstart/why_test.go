@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -31,19 +30,11 @@ const (
 // why runs coldstart why with JSON output and decodes it.
 func why(t *testing.T, args ...string) *report.Attribution {
 	t.Helper()
-	args = append([]string{"why", "-n", "3", "-warmup", "0", "-format", "json"}, args...)
-	code, out, stderr := coldstart(t, args...)
-	if code != exitOK {
-		t.Fatalf("coldstart %s: exit %d: %s", strings.Join(args, " "), code, stderr)
-	}
-	var a report.Attribution
-	if err := json.Unmarshal([]byte(out), &a); err != nil {
-		t.Fatalf("decoding why output: %v\n%s", err, out)
-	}
+	a := commandJSON[report.Attribution](t, append([]string{"why", "-n", "3", "-warmup", "0", "-format", "json"}, args...)...)
 	if a.Schema != report.WhySchema {
 		t.Errorf("schema %q", a.Schema)
 	}
-	return &a
+	return a
 }
 
 // TestWhyDiamond checks chains, modules, direct dependencies and retained
