@@ -8,13 +8,16 @@ build:
 	$(GO) build -o bin/coldstart ./cmd/coldstart
 
 # Everything CI checks: formatting, vet, all tests (real targets built with
-# the real toolchain), a short fuzz of each parser of outside input, and
-# coldstart's own startup against its budget.
+# the real toolchain), the concurrent parts again under the race detector
+# (process groups, timers, the history store, worktrees, signals), a short
+# fuzz of each parser of outside input, and coldstart's own startup against
+# its budget.
 test: build
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' | grep -v /testdata/)); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 45m ./...
+	$(GO) test -count=1 -timeout 20m -race ./harness/runner ./harness/history ./harness/build ./cmd/coldstart
 	$(MAKE) fuzz FUZZTIME=100000x
 	$(MAKE) selfcheck
 
