@@ -39,9 +39,14 @@ fuzz:
 	$(FUZZ) '^FuzzParse$$' ./harness/budget
 	$(FUZZ) '^FuzzCompareFiles$$' ./harness/compare
 
-# Benchmarks kept in the repo; see bench/README.md for the figures.
+# The benchmarks of coldstart itself, side by side where they compare:
+# the runner against hyperfine -N (per-run overhead, median ratio), the
+# inittrace parser (lines/s), history writes and trend analysis. Figures in
+# README.md ("How fast coldstart itself is") and bench/README.md.
 bench: build
-	$(GO) test -run '^$$' -bench . -benchtime 1x ./bench/...
+	$(GO) test -run '^$$' -bench VsHyperfine -benchtime 1x ./harness/runner
+	$(GO) test -run '^$$' -bench . -benchtime 2s ./harness/inittrace
+	$(GO) test -run '^$$' -bench . -benchtime 20x ./harness/history ./harness/trend
 
 # The planted-regression benchmark of coldstart diff: detection and false
 # alarm rates over 20 trials, about 25 minutes; figures in bench/README.md.
