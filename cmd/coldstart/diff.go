@@ -44,8 +44,8 @@ type diffFlags struct {
 func (d *diffFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&d.base, "base", "", "base `revision` (git), built from a temporary worktree")
 	fs.StringVar(&d.head, "head", "", "head `revision` (default: the working tree, uncommitted changes included)")
-	fs.StringVar(&d.baseBinary, "base-binary", "", "base `executable`")
-	fs.StringVar(&d.headBinary, "head-binary", "", "head `executable`")
+	fs.StringVar(&d.baseBinary, "base-binary", "", "base `executable`, or module@version built as run builds it")
+	fs.StringVar(&d.headBinary, "head-binary", "", "head `executable`, or module@version built as run builds it")
 	fs.StringVar(&d.threshold, "threshold", compare.DefaultThreshold, "smallest slowdown that is a regression: a share of the base like 2%, or a time like 200us")
 	fs.BoolVar(&d.all, "all", false, "list every package, not only those that changed")
 	fs.IntVar(&d.maxRuns, "max-runs", defaultMaxRuns, "with -n auto: at most this many pairs per side")
@@ -141,11 +141,14 @@ func cmdDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if len(pos) > 0 || m.scenario != "" {
 			return usageErr("-base-binary and -head-binary: no package to build (got %s)", strings.Join(append(pos, m.scenario), " "))
 		}
-		abs, err := filepath.Abs(head.name)
-		if err != nil {
-			return usageErr("-head-binary: %v", err)
+		// The plan's target is the head, as run would name it.
+		spec := head.name
+		if !strings.Contains(spec, "@") {
+			if spec, err = filepath.Abs(spec); err != nil {
+				return usageErr("-head-binary: %v", err)
+			}
 		}
-		pos = []string{abs}
+		pos = []string{spec}
 	}
 	if needPkg && len(pos) == 0 && m.scenario == "" {
 		return usageErr("no package: diff builds the target at two revisions, give its package (like ./cmd/api) or -scenario FILE")
@@ -180,8 +183,8 @@ func cmdDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	describeSide(rb, p, exeBase, command)
-	describeSide(rh, p, exeHead, command)
+	describeSide(rb, p, exeBase, base, command)
+	describeSide(rh, p, exeHead, head, command)
 	diff := compare.Compare(rb, rh, opt)
 	diff.Date = time.Now().UTC()
 	diff.Command = command
@@ -232,15 +235,19 @@ func (d *diffFlags) sides() (base, head side, err error) {
 // buildSide builds or finds the executable of one side.
 func buildSide(ctx context.Context, p *plan, s side, cache string) (*build.Executable, error) {
 	if s.source == "binary" {
-		t, err := build.Resolve(s.name, "", nil)
+		t, err := build.Resolve(s.name, "", p.target.BuildFlags)
 		if err != nil {
 			return nil, usageErr("-%s-binary: %v", s.label, err)
 		}
-		if t.Kind != build.Binary {
-			return nil, usageErr("-%s-binary %s: not an executable file", s.label, s.name)
-		}
-		if t.Spec, err = filepath.Abs(t.Spec); err != nil {
-			return nil, usageErr("-%s-binary: %v", s.label, err)
+		switch t.Kind {
+		case build.Binary:
+			if t.Spec, err = filepath.Abs(t.Spec); err != nil {
+				return nil, usageErr("-%s-binary: %v", s.label, err)
+			}
+		case build.Module:
+			// Built through the proxy into the cache, as run builds it.
+		default:
+			return nil, usageErr("-%s-binary %s: not an executable file or module@version", s.label, s.name)
 		}
 		exe, err := build.Build(ctx, t, cache)
 		if err != nil {
@@ -525,12 +532,16 @@ func benchFiles(out string) (base, head string, ok bool) {
 }
 
 // describeSide describes one side of a diff as measure describes a run,
-// except that an executable side is named by its path (both sides share
-// the plan, so its spec would name neither) and carries no build flags.
-func describeSide(r *result.Result, p *plan, exe *build.Executable, command []string) {
+// except that a side given by -base-binary or -head-binary is named as
+// given there (both sides share the plan, so its spec would name neither),
+// an executable by its path and with no build flags.
+func describeSide(r *result.Result, p *plan, exe *build.Executable, s side, command []string) {
 	describe(r, p, exe, command)
-	if exe.Kind == build.Binary {
+	switch {
+	case exe.Kind == build.Binary:
 		r.Target.Spec = exe.Path
 		r.Target.BuildFlags = nil
+	case s.source == "binary":
+		r.Target.Spec = s.name
 	}
 }

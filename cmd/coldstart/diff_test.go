@@ -362,6 +362,47 @@ func TestDiffAuto(t *testing.T) {
 	}
 }
 
+// TestDiffModuleVersions compares a module version built through the proxy
+// with an executable of the same version: both sides are named as given,
+// the module side is built once into the cache, and identical programs
+// are no regression.
+func TestDiffModuleVersions(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a module from the proxy")
+	}
+	const spec = "golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da"
+	cache := t.TempDir()
+	code, out, stderr := coldstart(t, "diff", "-n", "10", "-warmup", "1", "-accept-exit", "2", "-threshold", "20%", "-cache", cache,
+		"-format", "json", "-base-binary", spec, "-head-binary", spec)
+	if code != exitOK {
+		t.Fatalf("module against itself: exit %d: %s\n%s", code, stderr, out)
+	}
+	d := readDiff(t, out)
+	if d.Base.Target.Spec != spec || d.Base.Target.Kind != "module" || d.Base.Target.Version != "v0.0.0-20260908200009-22c9c6c9d4da" {
+		t.Errorf("base %+v: want the module version as given", d.Base.Target)
+	}
+	bins, _ := filepath.Glob(filepath.Join(cache, "modules", "*", "benchstat"))
+	if len(bins) != 1 || d.Base.Target.Binary != bins[0] {
+		t.Fatalf("cache holds %v, base ran %s: want one build, run by both sides", bins, d.Base.Target.Binary)
+	}
+
+	// The executable against the module version.
+	code, out, stderr = coldstart(t, "diff", "-n", "10", "-warmup", "1", "-accept-exit", "2", "-threshold", "20%", "-cache", cache,
+		"-format", "json", "-base-binary", bins[0], "-head-binary", spec)
+	if code != exitOK {
+		t.Fatalf("executable against module: exit %d: %s\n%s", code, stderr, out)
+	}
+	d = readDiff(t, out)
+	if d.Base.Target.Kind != "binary" || d.Base.Target.Spec != bins[0] || d.Head.Target.Kind != "module" || d.Head.Target.Spec != spec {
+		t.Errorf("base %+v, head %+v: want the executable and the module as given", d.Base.Target, d.Head.Target)
+	}
+
+	code, _, stderr = coldstart(t, "diff", "-base-binary", "example.invalid/none@v1.0.0", "-head-binary", spec, "-cache", cache)
+	if code != exitTarget || !strings.HasPrefix(stderr, "coldstart: ") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("unknown module: exit %d, stderr %q; want exit %d and one line", code, stderr, exitTarget)
+	}
+}
+
 // TestDiffErrors checks each usage error's exit code and one-line message.
 func TestDiffErrors(t *testing.T) {
 	notResult := filepath.Join(t.TempDir(), "run.json")

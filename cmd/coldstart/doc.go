@@ -205,8 +205,9 @@ Flags of diff (besides those of run; -n may also be auto):
 
 	-base REV           base git revision (main, HEAD~1, a tag or hash)
 	-head REV           head git revision (default: the working tree, uncommitted changes included)
-	-base-binary FILE   base executable instead of a revision
-	-head-binary FILE   head executable instead of the working tree
+	-base-binary FILE   base executable instead of a revision; or a module version
+	                    (golang.org/x/tools/gopls@v0.22.0), built as run builds it
+	-head-binary FILE   head executable (or module version) instead of the working tree
 	-threshold T        smallest slowdown that is a regression: a share of the base's total init
 	                    (or wall) like 2%, also for a single package, or a time like 200us (default 2%)
 	-all                list every package, not only those that changed
