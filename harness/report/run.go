@@ -63,7 +63,7 @@ func runText(w io.Writer, r *result.Result, opt RunOptions, md bool) error {
 		{"heap", fmt.Sprintf("%s in %s allocs by all inits", Bytes(t.Bytes.Median), Count(t.Allocs.Median))},
 	}
 	if t.TracedWallNs.Median > 0 && t.WallNs.Median > 0 {
-		lines = append(lines, [2]string{"tracing", fmt.Sprintf("traced runs took %s (%+.0f%% wall): inittrace's own cost, excluded from wall", Duration(t.TracedWallNs.Median), 100*(t.TracedWallNs.Median/t.WallNs.Median-1))})
+		lines = append(lines, [2]string{"tracing", fmt.Sprintf("traced runs took %s (%+.0f%% against wall); wall comes from the untraced runs, so inittrace's own cost is left out of it", Duration(t.TracedWallNs.Median), 100*(t.TracedWallNs.Median/t.WallNs.Median-1))})
 	}
 	for _, l := range lines {
 		if md {
