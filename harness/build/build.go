@@ -80,6 +80,9 @@ func Resolve(spec, dir string, buildFlags []string) (Target, error) {
 			return t, fmt.Errorf("target %s: a file that is not executable", spec)
 		}
 	}
+	if strings.Contains(spec, "...") {
+		return t, fmt.Errorf("target %s: a package pattern; give one main package", spec)
+	}
 	if isLocalPath(spec) {
 		return t, fmt.Errorf("target %s: no such file or directory", spec)
 	}
@@ -201,6 +204,11 @@ func buildPackage(ctx context.Context, t Target) (*Executable, error) {
 	if err := goCmd(ctx, dir, t.Env, args...); err != nil {
 		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("building %s: %w", t.Spec, err)
+	}
+	// go build -o writes an archive for a package that is not main.
+	if _, err := buildinfo.ReadFile(out); err != nil {
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("building %s: not a main package: go build made no program", t.Spec)
 	}
 	return &Executable{Path: out, tmp: tmp}, nil
 }

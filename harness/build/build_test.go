@@ -227,3 +227,38 @@ func TestExecName(t *testing.T) {
 		}
 	}
 }
+
+// A spec that names no single program is refused with the reason, before
+// or after go build.
+func TestBuildNotAProgram(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("go not installed")
+	}
+	dir := t.TempDir()
+	lib := filepath.Join(dir, "lib")
+	if err := os.MkdirAll(lib, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range map[string]string{
+		filepath.Join(dir, "go.mod"): "module example.com/m\n\ngo 1.26\n",
+		filepath.Join(lib, "lib.go"): "package lib\n\nvar X = 1\n",
+	} {
+		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := Resolve("./...", dir, nil); err == nil || !strings.Contains(err.Error(), "a package pattern") {
+		t.Errorf("Resolve(./...) error = %v, want one saying it is a pattern", err)
+	}
+	tg, err := Resolve("./lib", dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := filepath.Glob(filepath.Join(os.TempDir(), "coldstart-build-*"))
+	if _, err := Build(context.Background(), tg, t.TempDir()); err == nil || !strings.Contains(err.Error(), "building ./lib: not a main package") {
+		t.Errorf("Build(./lib) error = %v, want one saying it is not a main package", err)
+	}
+	if after, _ := filepath.Glob(filepath.Join(os.TempDir(), "coldstart-build-*")); len(after) > len(before) {
+		t.Errorf("a failed build left %v", after)
+	}
+}
