@@ -167,6 +167,10 @@ func TestRunErrors(t *testing.T) {
 		{"bad-flag", []string{"-n", "zero", "./x"}, exitUsage},
 		{"bad-scenario", []string{"-scenario", "testdata/bad.yaml"}, exitUsage},
 		{"two-targets", []string{"./a", "./b"}, exitUsage},
+		{"not-ready", []string{"-timeout", "2s", "-ready-port", "1", "-dir", targets, "./server"}, exitTarget},
+		{"bad-ready-port", []string{"-ready-port", "99999", "-dir", targets, "./server"}, exitUsage},
+		{"pattern", []string{"-dir", targets, "./..."}, exitUsage},
+		{"not-main", []string{"-dir", targets, "./heavy/internal/slow"}, exitTarget},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -251,10 +251,11 @@ func (m *measureFlags) planFor(s *scenario.Scenario, set map[string]bool, pos, t
 		ready.Log = re
 	}
 	if readyPort != "" {
-		if !strings.Contains(readyPort, ":") {
-			readyPort = "127.0.0.1:" + readyPort
+		addr, err := scenario.ReadyAddr(readyPort)
+		if err != nil {
+			return nil, usageErr("-ready-port: %v", err)
 		}
-		ready.Addr = readyPort
+		ready.Addr = addr
 	}
 	if telemetry {
 		p.env = append(p.env, "COLDSTART_TELEMETRY_OFF=1")

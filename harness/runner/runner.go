@@ -77,6 +77,14 @@ func (r Ready) String() string {
 
 func (r Ready) server() bool { return r.Log != nil || r.Addr != "" }
 
+// wanted says what a server is waited for, for people.
+func (r Ready) wanted() string {
+	if r.Log != nil {
+		return fmt.Sprintf("no stdout or stderr line matched %q", r.Log.String())
+	}
+	return r.Addr + " never accepted a connection"
+}
+
 // Run is one execution of the target.
 type Run struct {
 	Index       int  // position among all runs, warmups included
@@ -301,7 +309,7 @@ func once(ctx context.Context, cfg Config, tmp string, idx int, traced bool) (Ru
 			if errors.As(err, &e) {
 				e.Run = idx + 1
 				if e.Msg == "" {
-					e.Msg = fmt.Sprintf("timed out after %v; %s", cfg.Timeout, lastInit(errPath, watch, traced))
+					e.Msg = fmt.Sprintf("not ready after %v (%s); %s", cfg.Timeout, cfg.Ready.wanted(), lastInit(errPath, watch, traced))
 				} else if strings.HasPrefix(e.Msg, "exited before") {
 					e.Msg += tail(errPath, watch)
 				}

@@ -24,7 +24,6 @@
 package scenario
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -252,13 +251,11 @@ func (p *parser) ready(n *yaml.Node, s *Scenario) {
 				p.errorf(v, "ready log pattern: %v", err)
 			}
 		case "port":
-			s.ReadyPort = p.str(v)
-			if !strings.Contains(s.ReadyPort, ":") {
-				s.ReadyPort = "127.0.0.1:" + s.ReadyPort
+			addr, err := ReadyAddr(p.str(v))
+			if err != nil {
+				p.errorf(v, "ready port: %v", err)
 			}
-			if _, port, err := splitHostPort(s.ReadyPort); err != nil || port == "" {
-				p.errorf(v, "ready port %q is not host:port or a port number", p.str(v))
-			}
+			s.ReadyPort = addr
 		case "grace":
 			s.Grace = p.duration(v)
 		default:
@@ -267,16 +264,18 @@ func (p *parser) ready(n *yaml.Node, s *Scenario) {
 	}
 }
 
-func splitHostPort(s string) (string, string, error) {
-	i := strings.LastIndexByte(s, ':')
-	if i < 0 {
-		return "", "", errors.New("missing port")
+// ReadyAddr checks the address a server is ready at, host:port or a port
+// number alone (on 127.0.0.1), and returns it as host:port.
+func ReadyAddr(s string) (string, error) {
+	addr := s
+	if !strings.Contains(addr, ":") {
+		addr = "127.0.0.1:" + addr
 	}
-	port := s[i+1:]
-	if v, err := strconv.Atoi(port); err != nil || v < 1 || v > 65535 {
-		return "", "", errors.New("bad port")
+	i := strings.LastIndexByte(addr, ':')
+	if v, err := strconv.Atoi(addr[i+1:]); err != nil || v < 1 || v > 65535 {
+		return "", fmt.Errorf("%q is not host:port or a port number from 1 to 65535", s)
 	}
-	return s[:i], port, nil
+	return addr, nil
 }
 
 // yamlError turns the YAML library's "yaml: line N: msg" into a positioned
