@@ -105,9 +105,20 @@ func cmdDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return usageErr("-format: %v", err)
 	}
+	outs := []string{o.out}
 	if format == report.Bench && strings.Contains(o.out, ",") {
-		if _, _, ok := benchFiles(o.out); !ok {
+		b, h, ok := benchFiles(o.out)
+		if !ok {
 			return usageErr("-o %q: with -format bench, want one file or two: BASE,HEAD", o.out)
+		}
+		outs = []string{b, h}
+	}
+	for _, out := range outs {
+		if out == "" {
+			continue
+		}
+		if err := outputDir("-o", out); err != nil {
+			return err
 		}
 	}
 	th, err := compare.ParseThreshold(d.threshold)

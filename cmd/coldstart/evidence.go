@@ -102,8 +102,8 @@ func (f *evidenceFlags) check(set map[string]bool) (*evidenceInput, error) {
 		}
 	}
 	if f.out != "" {
-		if fi, err := os.Stat(filepath.Dir(f.out)); err != nil || !fi.IsDir() {
-			return nil, usageErr("evidence: cannot write %s: no directory %s", f.out, filepath.Dir(f.out))
+		if err := outputDir("-o", f.out); err != nil {
+			return nil, err
 		}
 		if in.format == report.Markdown {
 			in.chart = strings.TrimSuffix(f.out, filepath.Ext(f.out)) + ".svg"

@@ -171,6 +171,8 @@ func TestRunErrors(t *testing.T) {
 		{"bad-ready-port", []string{"-ready-port", "99999", "-dir", targets, "./server"}, exitUsage},
 		{"pattern", []string{"-dir", targets, "./..."}, exitUsage},
 		{"not-main", []string{"-dir", targets, "./heavy/internal/slow"}, exitTarget},
+		{"no-output-dir", []string{"-o", "testdata/no/such/dir/result.json", "-dir", targets, "./heavy"}, exitUsage},
+		{"negative-grace", []string{"-grace", "-1s", "-dir", targets, "./heavy"}, exitUsage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -203,6 +203,9 @@ func (m *measureFlags) planFor(s *scenario.Scenario, set map[string]bool, pos, t
 	if timeout <= 0 {
 		return nil, usageErr("-timeout %v: must be positive", timeout)
 	}
+	if grace < 0 {
+		return nil, usageErr("-grace %v: cannot be negative", grace)
+	}
 	for _, kv := range m.env {
 		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" {
 			return nil, usageErr("-env %q: want NAME=value", kv)

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/coldstart-dev/coldstart/harness/report"
@@ -32,12 +31,12 @@ func (f *profileFlags) check() error {
 	if f.out != "" && filepath.Clean(f.out) == filepath.Clean(f.timeline) {
 		return usageErr("profile: -o and -timeline name the same file %s", f.out)
 	}
-	for _, name := range []string{f.out, f.timeline} {
-		if name == "" {
+	for _, o := range []struct{ flag, file string }{{"-o", f.out}, {"-timeline", f.timeline}} {
+		if o.file == "" {
 			continue
 		}
-		if fi, err := os.Stat(filepath.Dir(name)); err != nil || !fi.IsDir() {
-			return usageErr("profile: cannot write %s: no directory %s", name, filepath.Dir(name))
+		if err := outputDir(o.flag, o.file); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/coldstart-dev/coldstart/harness/report"
 )
@@ -43,13 +45,29 @@ func newFlagSet(cmd string, stderr io.Writer, groups ...flagGroup) *flag.FlagSet
 	return fs
 }
 
-// reportFormat is -format as a report format, or a usage error.
+// reportFormat is -format as a report format, or a usage error; -o, if
+// given, must be in a directory that exists.
 func (o *outputFlags) reportFormat() (report.Format, error) {
 	f, err := report.ParseFormat(o.format)
 	if err != nil {
 		return f, usageErr("-format: %v", err)
 	}
+	if o.out != "" {
+		if err := outputDir("-o", o.out); err != nil {
+			return f, err
+		}
+	}
 	return f, nil
+}
+
+// outputDir checks, before anything is measured, that the output file of
+// flag can be written: its directory exists.
+func outputDir(flag, file string) error {
+	dir := filepath.Dir(file)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return usageErr("%s %s: no directory %s to write it in", flag, file, dir)
+	}
+	return nil
 }
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
