@@ -149,6 +149,10 @@ func open(path string, steps []string, busyMs int) (*Store, error) {
 	s := &Store{db: db, path: path}
 	if err := s.migrate(context.Background(), steps); err != nil {
 		db.Close()
+		// SQLITE_NOTADB: the file is something else altogether.
+		if strings.Contains(err.Error(), "file is not a database") {
+			return nil, fmt.Errorf("opening history store %s: not an SQLite database, so not a coldstart history store", path)
+		}
 		return nil, fmt.Errorf("opening history store %s: %w", path, err)
 	}
 	// Without WAL (some network file systems cannot share its index in

@@ -338,7 +338,7 @@ func TestNotAStore(t *testing.T) {
 	}
 	text := filepath.Join(dir, "notes.txt")
 	os.WriteFile(text, []byte(strings.Repeat("not a database\n", 100)), 0o644)
-	if _, err := Open(text); err == nil || !strings.Contains(err.Error(), text) {
+	if _, err := Open(text); err == nil || !strings.Contains(err.Error(), text) || !strings.Contains(err.Error(), "not an SQLite database") {
 		t.Errorf("opening a text file: %v", err)
 	} else {
 		t.Logf("text file: %v", err)
