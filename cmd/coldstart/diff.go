@@ -219,28 +219,34 @@ func cmdDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 // sides checks the -base/-head flags and says where each side comes from.
 func (d *diffFlags) sides() (base, head side, err error) {
-	base, head = side{label: "base"}, side{label: "head"}
-	switch {
-	case d.base != "" && d.baseBinary != "":
-		return base, head, usageErr("-base and -base-binary: give one")
-	case d.base != "":
-		base.source, base.name = "revision", d.base
-	case d.baseBinary != "":
-		base.source, base.name = "binary", d.baseBinary
-	default:
+	if base, err = sideOf("base", d.base, d.baseBinary); err != nil {
+		return base, head, err
+	}
+	if base.source == "" {
 		return base, head, usageErr("no base: give -base REV (a git revision) or -base-binary FILE, or compare two saved results: diff OLD.json NEW.json")
 	}
-	switch {
-	case d.head != "" && d.headBinary != "":
-		return base, head, usageErr("-head and -head-binary: give one")
-	case d.head != "":
-		head.source, head.name = "revision", d.head
-	case d.headBinary != "":
-		head.source, head.name = "binary", d.headBinary
-	default:
+	if head, err = sideOf("head", d.head, d.headBinary); err != nil {
+		return base, head, err
+	}
+	if head.source == "" {
 		head.source = "working tree"
 	}
 	return base, head, nil
+}
+
+// sideOf is the side label comes from: a revision, a binary, or, with
+// neither flag given, no source yet.
+func sideOf(label, rev, binary string) (side, error) {
+	s := side{label: label}
+	switch {
+	case rev != "" && binary != "":
+		return s, usageErr("-%s and -%s-binary: give one", label, label)
+	case rev != "":
+		s.source, s.name = "revision", rev
+	case binary != "":
+		s.source, s.name = "binary", binary
+	}
+	return s, nil
 }
 
 // buildSide builds or finds the executable of one side.

@@ -327,15 +327,7 @@ func TestEvidenceErrors(t *testing.T) {
 				args = append([]string{"evidence"}, tt.args...)
 			}
 			code, out, stderr := coldstart(t, args...)
-			if code != exitUsage {
-				t.Errorf("exit %d, want %d; stderr: %s", code, exitUsage, stderr)
-			}
-			if out != "" {
-				t.Errorf("wrote to stdout: %q", out)
-			}
-			if strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "coldstart: ") {
-				t.Errorf("stderr is not one coldstart: line: %q", stderr)
-			}
+			oneLineError(t, code, exitUsage, out, stderr)
 			if runs, _ := filepath.Glob(filepath.Join(traces, "*")); len(runs) > 0 {
 				t.Errorf("the target ran: %v", runs)
 			}

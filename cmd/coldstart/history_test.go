@@ -146,15 +146,7 @@ func TestHistoryErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, stderr := coldstart(t, append([]string{"history"}, tt.args...)...)
-			if code != exitUsage {
-				t.Errorf("exit %d, want %d; stderr: %s", code, exitUsage, stderr)
-			}
-			if out != "" {
-				t.Errorf("wrote to stdout: %q", out)
-			}
-			if strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "coldstart: ") {
-				t.Errorf("stderr is not one coldstart: line: %q", stderr)
-			}
+			oneLineError(t, code, exitUsage, out, stderr)
 			golden(t, "errors/"+tt.name+".stderr", strings.ReplaceAll(stderr, dir, "$DIR"))
 		})
 	}

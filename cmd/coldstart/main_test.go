@@ -48,6 +48,21 @@ func commandJSON[T any](t *testing.T, args ...string) *T {
 	return v
 }
 
+// oneLineError checks that a command failed the way coldstart fails: with
+// exit code want, nothing on stdout and one "coldstart: " line on stderr.
+func oneLineError(t *testing.T, code, want int, out, stderr string) {
+	t.Helper()
+	if code != want {
+		t.Errorf("exit %d, want %d; stderr: %s", code, want, stderr)
+	}
+	if out != "" {
+		t.Errorf("wrote to stdout: %q", out)
+	}
+	if strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "coldstart: ") {
+		t.Errorf("stderr is not one coldstart: line: %q", stderr)
+	}
+}
+
 // golden compares got with testdata/name (see internal/golden).
 func golden(t *testing.T, name, got string) {
 	t.Helper()
@@ -178,19 +193,11 @@ func TestRunErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			args := append([]string{"run", "-n", "2", "-warmup", "0"}, tt.args...)
 			code, out, stderr := coldstart(t, args...)
-			if code != tt.code {
-				t.Errorf("exit %d, want %d; stderr: %s", code, tt.code, stderr)
-			}
-			if out != "" {
-				t.Errorf("wrote to stdout: %q", out)
-			}
 			if tt.name == "bad-flag" {
 				// flag's own usage text precedes the one-line error.
 				stderr = stderr[strings.LastIndex(stderr, "coldstart: "):]
 			}
-			if strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "coldstart: ") {
-				t.Errorf("stderr is not one coldstart: line: %q", stderr)
-			}
+			oneLineError(t, code, tt.code, out, stderr)
 			golden(t, "errors/"+tt.name+".stderr", stderr)
 		})
 	}

@@ -149,8 +149,7 @@ func open(path string, steps []string, busyMs int) (*Store, error) {
 	s := &Store{db: db, path: path}
 	if err := s.migrate(context.Background(), steps); err != nil {
 		db.Close()
-		// SQLITE_NOTADB: the file is something else altogether.
-		if strings.Contains(err.Error(), "file is not a database") {
+		if hasCode(err, sqlite3.SQLITE_NOTADB) {
 			return nil, fmt.Errorf("opening history store %s: not an SQLite database, so not a coldstart history store", path)
 		}
 		return nil, fmt.Errorf("opening history store %s: %w", path, err)
@@ -323,9 +322,13 @@ func (s *Store) writeOnce(ctx context.Context, f func(*sql.Tx) error) error {
 
 // busy reports whether err is SQLite's "database is locked" (SQLITE_BUSY or
 // one of its extended codes), after which the transaction can be retried.
-func busy(err error) bool {
+func busy(err error) bool { return hasCode(err, sqlite3.SQLITE_BUSY) }
+
+// hasCode reports whether err is an SQLite error with the primary result
+// code (SQLITE_BUSY, SQLITE_NOTADB, ...), extended codes included.
+func hasCode(err error, code int) bool {
 	var se *sqlite.Error
-	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
+	return errors.As(err, &se) && se.Code()&0xff == code
 }
 
 // totalMetrics are the metrics of result.Total stored as rows of totals,

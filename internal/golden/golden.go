@@ -14,9 +14,6 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// Updating reports whether the tests run with -update.
-func Updating() bool { return *update }
-
 // Check compares got with the golden file at path, or with -update writes
 // got to it. A mismatch fails t and shows both, if they are short.
 func Check(t testing.TB, path string, got []byte) {
